@@ -1,0 +1,59 @@
+# digest: two commands for a newcomer, `make run` and `make test`; everything they need is here.
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The interpreter named by .python-version: python3.13 on PATH (pyenv's shim reads the file too).
+BOOTSTRAP_PYTHON := $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || command -v python3 2>/dev/null)
+
+.PHONY: help install run test lint bench serve migrate demo lock clean
+
+help:
+	@echo "make run    set up, migrate, load the demo issue and accounts, serve on http://$(HOST):$(PORT)"
+	@echo "make test   set up, lint with ruff and run the whole test suite"
+	@echo "make serve  production server (gunicorn) with the settings from the environment"
+	@echo "make bench  benchmarks; results in docs/performance.md"
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "Python $(PYTHON_VERSION) is needed (see .python-version)"; exit 1; }
+	@$(BOOTSTRAP_PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; sys.exit(v != "$(PYTHON_VERSION)" and "Python $(PYTHON_VERSION) is needed, found " + v)'
+	test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install lint
+	$(VENV)/bin/pytest
+
+serve: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput >/dev/null
+	$(VENV)/bin/gunicorn -c digest/gunicorn.conf.py digest.wsgi
+
+bench: install
+	$(PY) bench/run.py
+
+# Re-pin every dependency (with hashes) after a change to pyproject.toml.
+lock:
+	$(PY) -m piptools compile --quiet --extra dev --generate-hashes --allow-unsafe \
+		--output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache

@@ -1,0 +1,149 @@
+"""The thin adapter between the pure canonical format and the models."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from editorial.canonical.data import EntryData, IssueData, SectionData
+from editorial.canonical.export import issue_to_markdown
+from editorial.canonical.parse import markdown_to_issue
+from editorial.rules import entry_field_errors
+
+
+class IssueExists(Exception):
+    """The file's issue is already stored and replacing it was not asked for."""
+
+
+def issue_to_data(issue) -> IssueData:
+    """The issue's current content as plain data (two queries: sections, then entries)."""
+    from editorial.models import Entry
+
+    sections = issue.sections.order_by("position", "pk").prefetch_related(
+        Prefetch("entries", queryset=Entry.objects.order_by("position", "pk"))
+    )
+    return IssueData(
+        publication=settings.DIGEST_PUBLICATION,
+        year=issue.year,
+        number=issue.number,
+        sections=tuple(
+            SectionData(
+                title=section.title,
+                entries=tuple(
+                    EntryData(title=e.title, url=e.url, summary=e.summary)
+                    for e in section.entries.all()
+                ),
+            )
+            for section in sections
+        ),
+    )
+
+
+def issue_markdown(issue) -> str:
+    """The canonical markdown of the issue as it stands now."""
+    return issue_to_markdown(issue_to_data(issue))
+
+
+def checksum(markdown: str) -> str:
+    """SHA-256 of the markdown's UTF-8 bytes, hex."""
+    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+
+
+def _entry_problems(entry: EntryData) -> list[tuple[str, str]]:
+    return list(entry_field_errors(entry.title, entry.url, entry.summary).items())
+
+
+def parse_markdown(text: str | bytes, *, require_summaries: bool) -> IssueData:
+    """Parse and check a canonical file against the publication and the input rules.
+
+    Raises CanonicalFormatError with the line number of the first problem.
+    """
+    return markdown_to_issue(
+        text,
+        publication=settings.DIGEST_PUBLICATION,
+        validate_entry=_entry_problems,
+        require_summaries=require_summaries,
+    )
+
+
+@transaction.atomic
+def store_issue(data: IssueData, *, draft: bool = False, replace: bool = False, by=None):
+    """Store parsed issue data in one transaction: as published (with its revision) or as a
+    draft. An existing issue is refused unless replace is true; then its content is replaced
+    and, when published, a new revision is added."""
+    from editorial.models import (
+        AuditEvent,
+        Entry,
+        EntryStatus,
+        Issue,
+        IssueStatus,
+        Revision,
+        Section,
+    )
+
+    now = timezone.now()
+    issue = Issue.objects.select_for_update().filter(year=data.year, number=data.number).first()
+    if issue and not replace:
+        raise IssueExists(f"issue {data.year}/{data.number} already exists (use --replace)")
+    previous_status = issue.status if issue else ""
+    if issue:
+        issue.sections.all().delete()
+    else:
+        issue = Issue(year=data.year, number=data.number, created_by=by)
+    issue.status = IssueStatus.DRAFT if draft else IssueStatus.PUBLISHED
+    issue.published_at = None if draft else now
+    issue.save()
+
+    entry_status = EntryStatus.DRAFT if draft else EntryStatus.APPROVED
+    entries = []
+    for position, section_data in enumerate(data.sections, start=1):
+        section = Section.objects.create(issue=issue, title=section_data.title, position=position)
+        entries.extend(
+            Entry(
+                section=section,
+                title=e.title,
+                url=e.url,
+                summary=e.summary,
+                position=entry_position,
+                status=entry_status,
+                created_by=by,
+                updated_by=by,
+            )
+            for entry_position, e in enumerate(section_data.entries, start=1)
+        )
+    Entry.objects.bulk_create(_with_url_keys(entries))
+
+    revision = None
+    if not draft:
+        markdown = issue_markdown(issue)
+        last = issue.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        revision = Revision.objects.create(
+            issue=issue,
+            number=last + 1,
+            markdown=markdown,
+            checksum=checksum(markdown),
+            published_at=now,
+            published_by=by,
+            note="" if last == 0 else "Replaced by import.",
+        )
+    AuditEvent.objects.create(
+        issue=issue,
+        actor=by,
+        action="issue_imported",
+        subject=str(issue),
+        from_state=previous_status,
+        to_state=issue.status,
+        comment=f"{len(entries)} entries" + (f", revision {revision.number}" if revision else ""),
+    )
+    return issue
+
+
+def _with_url_keys(entries):
+    # bulk_create bypasses Entry.save(), where the comparison key is normally set.
+    from editorial.links import url_key
+
+    for entry in entries:
+        entry.url_key = url_key(entry.url)
+    return entries

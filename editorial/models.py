@@ -1,0 +1,299 @@
+"""The digest's data: issues, their sections and entries, revisions, comments and the audit log.
+
+Models hold fields, constraints and querysets. Changing state is the job of workflow.py
+(transitions) and services.py (content edits); reads for pages live in selectors.py.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from editorial.canonical import to_chinese_numeral
+from editorial.links import MAX_URL_LENGTH, url_key
+from editorial.rules import (
+    COMMENT_MAX,
+    SECTION_TITLE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    clean_entry_fields,
+    clean_section_title,
+)
+
+
+class IssueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+
+
+def _status_check(name: str, field: str, choices) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}), name=name
+    )
+
+
+class IssueQuerySet(models.QuerySet):
+    def visible_to_readers(self, now=None):
+        """Issues with a revision whose publication time has come (a reopened issue stays
+        readable in its last published form)."""
+        now = now or timezone.now()
+        return self.filter(revisions__published_at__lte=now).distinct()
+
+
+class Issue(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1000), MaxValueValidator(9999)]
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=IssueStatus, default=IssueStatus.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True,
+        help_text=_("When readers see it; a time in the future schedules the issue."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-year", "-number"]
+        permissions = [("publish_issue", _("Can publish, schedule and reopen issues"))]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="issue_year_number_unique"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1000, year__lte=9999), name="issue_year_four_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=9999), name="issue_number_range"
+            ),
+            _status_check("issue_status_valid", "status", IssueStatus),
+            models.CheckConstraint(
+                condition=~Q(status=IssueStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="issue_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} 年第{to_chinese_numeral(self.number)}期"
+
+    @property
+    def label(self) -> str:
+        """Year and number as people say it: 2024 年第三十二期."""
+        return str(self)
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == IssueStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def get_absolute_url(self):
+        return reverse("reader:issue", args=[self.year, self.number])
+
+    def get_composer_url(self):
+        return reverse("editorial:composer", args=[self.year, self.number])
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(_("title"), max_length=SECTION_TITLE_MAX)
+    position = models.PositiveIntegerField(_("position"), default=1)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "title"], name="section_title_once_per_issue"),
+            models.UniqueConstraint(fields=["issue", "position"], name="section_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="section_position_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="section_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        self.title = clean_section_title(self.title)
+
+
+class Entry(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="entries"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    url = models.CharField(_("URL"), max_length=MAX_URL_LENGTH)
+    url_key = models.CharField(max_length=MAX_URL_LENGTH, editable=False, db_index=True)
+    summary = models.TextField(
+        _("summary"), blank=True, validators=[MaxLengthValidator(SUMMARY_MAX)]
+    )
+    position = models.PositiveIntegerField(_("position"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EntryStatus, default=EntryStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Goes up with every saved change.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last edited by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["position", "pk"]
+        permissions = [("review_entry", _("Can approve entries or request changes"))]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="entry_position_unique"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="entry_position_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="entry_url_http",
+            ),
+            _status_check("entry_status_valid", "status", EntryStatus),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        self.title, self.url, self.summary = clean_entry_fields(self.title, self.url, self.summary)
+
+    def save(self, *args, **kwargs):
+        self.url_key = url_key(self.url)
+        if kwargs.get("update_fields") is not None and "url" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "url_key"}
+        super().save(*args, **kwargs)
+
+
+class Revision(models.Model):
+    """One publication of an issue, frozen: exactly the markdown readers download."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    markdown = models.TextField(_("markdown"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    note = models.TextField(_("correction note"), blank=True)
+    published_at = models.DateTimeField(_("visible from"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["issue", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="revision_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="revision_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.issue} r{self.number}"
+
+
+class Comment(models.Model):
+    """A reviewer's or editor's remark on an entry; it follows the entry wherever it moves."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = models.TextField(_("comment"), validators=[MaxLengthValidator(COMMENT_MAX)])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from which state to which: the issue's history."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="events"
+    )
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="events",
+    )
+    subject = models.CharField(_("subject"), max_length=TITLE_MAX, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.subject}"
+
+
+class Presence(models.Model):
+    """Who has an issue open in the composer, refreshed while the page stays open."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "user"], name="presence_once_per_user")
+        ]

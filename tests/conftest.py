@@ -1,0 +1,41 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_user
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SAMPLE = SHARED / "samples" / "2024-32.md"
+
+
+def required_file(path: Path) -> Path:
+    """A file from ../shared: missing fails under CI=true, skips elsewhere."""
+    if not path.exists():
+        message = f"{path} is missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def sample_path() -> Path:
+    return required_file(SAMPLE)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", username="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("reviewer", username="reviewer")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("superuser", username="admin")
