@@ -275,6 +275,8 @@ class AuditEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=40, blank=True)
     to_state = models.CharField(_("to"), max_length=40, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # What changed (old and new field values) or, for a deletion, what undo needs.
+    data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:

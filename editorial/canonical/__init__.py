@@ -1,0 +1,20 @@
+"""The canonical markdown format of an issue (FORMAT.md): pure functions, no ORM."""
+
+from .data import EntryData, IssueData, SectionData
+from .escaping import escape_markdown, unescape_markdown
+from .export import issue_to_markdown
+from .numerals import from_chinese_numeral, to_chinese_numeral
+from .parse import CanonicalFormatError, markdown_to_issue
+
+__all__ = [
+    "CanonicalFormatError",
+    "EntryData",
+    "IssueData",
+    "SectionData",
+    "escape_markdown",
+    "from_chinese_numeral",
+    "issue_to_markdown",
+    "markdown_to_issue",
+    "to_chinese_numeral",
+    "unescape_markdown",
+]
