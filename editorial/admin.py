@@ -25,7 +25,9 @@ class SectionInline(admin.TabularInline):
         if not section.pk:
             return "—"
         url = reverse("admin:editorial_section_change", args=[section.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Edit entries (%d)") % section.entries.count())
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Edit entries (%d)") % section.entries.count()
+        )
 
 
 class EntryInline(admin.StackedInline):
@@ -56,7 +58,9 @@ def _markdown_filename(issue: Issue) -> str:
 def download_markdown(modeladmin, request, queryset):
     issues = list(queryset.order_by("year", "number"))
     if len(issues) == 1:
-        response = HttpResponse(issue_markdown(issues[0]), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            issue_markdown(issues[0]), content_type="text/markdown; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{_markdown_filename(issues[0])}"'
         return response
     buffer = io.BytesIO()
@@ -88,20 +92,26 @@ class IssueAdmin(admin.ModelAdmin):
     def entry_table(self, issue):
         if not issue.pk:
             return "—"
-        entries = Entry.objects.filter(section__issue=issue).select_related("section").order_by(
-            "section__position", "position"
+        entries = (
+            Entry.objects.filter(section__issue=issue)
+            .select_related("section")
+            .order_by("section__position", "position")
         )
         rows = format_html_join(
             "",
             '<li>{} · {}. <a href="{}">{}</a> <span class="quiet">({})</span></li>',
             (
-                (e.section.title, e.position,
-                 reverse("admin:editorial_entry_change", args=[e.pk]), e.title,
-                 e.get_status_display())
+                (
+                    e.section.title,
+                    e.position,
+                    reverse("admin:editorial_entry_change", args=[e.pk]),
+                    e.title,
+                    e.get_status_display(),
+                )
                 for e in entries
             ),
         )
-        return format_html("<ol class=\"plain\">{}</ol>", rows) if entries else "—"
+        return format_html('<ol class="plain">{}</ol>', rows) if entries else "—"
 
     @admin.display(description=_("canonical markdown"))
     def markdown(self, issue):
@@ -139,8 +149,16 @@ class EntryAdmin(admin.ModelAdmin):
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["issue", "number", "published_at", "published_by", "checksum"]
     list_filter = ["issue__year"]
-    readonly_fields = ["issue", "number", "markdown", "checksum", "note", "published_at",
-                       "published_by", "created_at"]
+    readonly_fields = [
+        "issue",
+        "number",
+        "markdown",
+        "checksum",
+        "note",
+        "published_at",
+        "published_by",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -68,8 +68,11 @@ def url_key(url: str) -> str:
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not k.lower().startswith("utm_")]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith("utm_")
+        ]
     )
     # http and https of the same address are the same link for a reader.
     return urlunsplit(("", host, path, query, "")).removeprefix("//")

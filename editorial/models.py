@@ -38,9 +38,7 @@ class EntryStatus(models.TextChoices):
 
 
 def _status_check(name: str, field: str, choices) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{field}__in": choices.values}), name=name
-    )
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class IssueQuerySet(models.QuerySet):
@@ -62,12 +60,18 @@ class Issue(models.Model):
         _("status"), max_length=20, choices=IssueStatus, default=IssueStatus.DRAFT
     )
     published_at = models.DateTimeField(
-        _("published at"), null=True, blank=True,
+        _("published at"),
+        null=True,
+        blank=True,
         help_text=_("When readers see it; a time in the future schedules the issue."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -97,6 +101,12 @@ class Issue(models.Model):
     def __str__(self):
         return f"{self.year} 年第{to_chinese_numeral(self.number)}期"
 
+    def get_absolute_url(self):
+        return reverse("reader:issue", args=[self.year, self.number])
+
+    def get_composer_url(self):
+        return reverse("editorial:composer", args=[self.year, self.number])
+
     @property
     def label(self) -> str:
         """Year and number as people say it: 2024 年第三十二期."""
@@ -109,12 +119,6 @@ class Issue(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
-
-    def get_absolute_url(self):
-        return reverse("reader:issue", args=[self.year, self.number])
-
-    def get_composer_url(self):
-        return reverse("editorial:composer", args=[self.year, self.number])
 
 
 class Section(models.Model):
@@ -160,12 +164,20 @@ class Entry(models.Model):
         _("version"), default=1, help_text=_("Goes up with every saved change.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last edited by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -189,14 +201,14 @@ class Entry(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        self.title, self.url, self.summary = clean_entry_fields(self.title, self.url, self.summary)
-
     def save(self, *args, **kwargs):
         self.url_key = url_key(self.url)
         if kwargs.get("update_fields") is not None and "url" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "url_key"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.title, self.url, self.summary = clean_entry_fields(self.title, self.url, self.summary)
 
 
 class Revision(models.Model):
@@ -211,8 +223,12 @@ class Revision(models.Model):
     note = models.TextField(_("correction note"), blank=True)
     published_at = models.DateTimeField(_("visible from"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -237,12 +253,19 @@ class Comment(models.Model):
         Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="comments"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("in reply to"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="replies",
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = models.TextField(_("comment"), validators=[MaxLengthValidator(COMMENT_MAX)])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -263,13 +286,21 @@ class AuditEvent(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="events"
     )
     entry = models.ForeignKey(
-        Entry, verbose_name=_("entry"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="events",
+        Entry,
+        verbose_name=_("entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
     )
     subject = models.CharField(_("subject"), max_length=TITLE_MAX, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=40, blank=True)
@@ -299,3 +330,6 @@ class Presence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "user"], name="presence_once_per_user")
         ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.issue}"

@@ -3,6 +3,7 @@
 EDITORS = "Editors"
 REVIEWERS = "Reviewers"
 
+
 def is_editor(user) -> bool:
     """May compose: an active editor, reviewer or superuser."""
     return bool(user.is_active and user.has_perm("editorial.change_entry"))

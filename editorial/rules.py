@@ -22,14 +22,18 @@ def entry_field_errors(title: str, url: str, summary: str) -> dict[str, str]:
         errors["title"] = _("Title: it cannot be empty.")
     elif len(title) > TITLE_MAX:
         errors["title"] = _("Title: at most %(max)d characters (this one has %(len)d).") % {
-            "max": TITLE_MAX, "len": len(title)}
+            "max": TITLE_MAX,
+            "len": len(title),
+        }
     try:
         validate_entry_url(url)
     except ValidationError as error:
         errors["url"] = error.messages[0]
     if len(summary) > SUMMARY_MAX:
         errors["summary"] = _("Summary: at most %(max)d characters (this one has %(len)d).") % {
-            "max": SUMMARY_MAX, "len": len(summary)}
+            "max": SUMMARY_MAX,
+            "len": len(summary),
+        }
     return errors
 
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_user
 
@@ -39,3 +40,9 @@ def reviewer(db):
 @pytest.fixture
 def superuser(db):
     return make_user("superuser", username="admin")
+
+
+# Property tests: no per-example deadline (CI machines are shared and slow at times).
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")

@@ -40,21 +40,32 @@ def make_issue(
     if sections is None:
         sections = {
             title: [
-                (f"{title} 条目 {i}", f"https://example.com/{year}/{number}/{s}/{i}", f"摘要 {s}-{i}")
+                (
+                    f"{title} 条目 {i}",
+                    f"https://example.com/{year}/{number}/{s}/{i}",
+                    f"摘要 {s}-{i}",
+                )
                 for i in range(1, entries_per_section + 1)
             ]
             for s, title in enumerate(["分布式系统", "云计算技术"], start=1)
         }
     issue = Issue.objects.create(
-        year=year, number=number, status=status,
+        year=year,
+        number=number,
+        status=status,
         published_at=timezone.now() if status == IssueStatus.PUBLISHED else None,
     )
     for position, (title, entries) in enumerate(sections.items(), start=1):
         section = Section.objects.create(issue=issue, title=title, position=position)
         for entry_position, (entry_title, url, summary) in enumerate(entries, start=1):
             Entry.objects.create(
-                section=section, title=entry_title, url=url, summary=summary,
-                position=entry_position, status=entry_status, created_by=author,
+                section=section,
+                title=entry_title,
+                url=url,
+                summary=summary,
+                position=entry_position,
+                status=entry_status,
+                created_by=author,
             )
     return issue
 
@@ -62,8 +73,12 @@ def make_issue(
 def make_published_issue(year: int = 2024, number: int = 32, sections=None, *, when=None, **kw):
     """A published issue with its first revision, visible from `when` (default now)."""
     issue = make_issue(
-        year, number, sections, status=IssueStatus.PUBLISHED,
-        entry_status=EntryStatus.APPROVED, **kw,
+        year,
+        number,
+        sections,
+        status=IssueStatus.PUBLISHED,
+        entry_status=EntryStatus.APPROVED,
+        **kw,
     )
     when = when or timezone.now()
     issue.published_at = when

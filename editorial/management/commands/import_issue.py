@@ -43,6 +43,8 @@ class Command(BaseCommand):
                 continue
             count = sum(len(s.entries) for s in data.sections)
             state = "draft" if draft else "published"
-            self.stdout.write(f"{name}: {issue.year}/{issue.number} stored as {state}, {count} entries")
+            self.stdout.write(
+                f"{name}: {issue.year}/{issue.number} stored as {state}, {count} entries"
+            )
         if failed:
             raise CommandError(f"{failed} of {len(files)} file(s) refused", returncode=1)
