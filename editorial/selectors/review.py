@@ -1,0 +1,101 @@
+"""Reads for the review screens: issues waiting for review, an issue's entries with their comments.
+
+Query budget: review_issues and scheduled_issues one query each; review_sections three queries
+(sections, entries with authors, comments with authors) however many entries there are.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from editorial.links import display_url
+from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
+
+
+def _with_entry_counts(queryset):
+    def count(status):
+        return Count("sections__entries", filter=Q(sections__entries__status=status))
+
+    return queryset.annotate(
+        entries_total=Count("sections__entries"),
+        entries_submitted=count(EntryStatus.SUBMITTED),
+        entries_changes_requested=count(EntryStatus.CHANGES_REQUESTED),
+        entries_approved=count(EntryStatus.APPROVED),
+    )
+
+
+def review_issues():
+    """Issues in review, oldest first, each with its number of entries by state."""
+    queryset = Issue.objects.filter(status=IssueStatus.IN_REVIEW).order_by("year", "number")
+    return list(_with_entry_counts(queryset))
+
+
+def scheduled_issues(now=None):
+    """Published issues whose publication time has not come yet, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Issue.objects.filter(status=IssueStatus.PUBLISHED, published_at__gt=now).order_by(
+            "published_at"
+        )
+    )
+
+
+def issue_entry_counts(issue) -> dict[str, int]:
+    """The number of entries of one issue by state, plus "total"."""
+    rows = (
+        Entry.objects.filter(section__issue=issue)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(EntryStatus.values, 0)
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def entry_threads(entries) -> dict[int, list[Comment]]:
+    """Comments of these entries as threads: {entry id: [root comment, ...]}, each root with
+    .thread_replies (every reply below it, oldest first). One query."""
+    ids = [entry.pk for entry in entries]
+    comments = list(
+        Comment.objects.filter(entry_id__in=ids)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    by_id = {comment.pk: comment for comment in comments}
+    threads: dict[int, list[Comment]] = {pk: [] for pk in ids}
+    for comment in comments:
+        comment.thread_replies = []
+    for comment in comments:
+        root = comment
+        # Replies to replies join the thread of their root comment, in time order.
+        while root.parent_id is not None and root.parent_id in by_id:
+            root = by_id[root.parent_id]
+        if root is comment:
+            threads[comment.entry_id].append(comment)
+        else:
+            root.thread_replies.append(comment)
+    return threads
+
+
+def review_sections(issue):
+    """The issue's sections, each with .entries_list; every entry has .shown_url (punycode host)
+    and .comment_threads (see entry_threads)."""
+    entries_queryset = Entry.objects.select_related("created_by", "updated_by").order_by(
+        "position", "pk"
+    )
+    sections = list(
+        issue.sections.order_by("position").prefetch_related(
+            Prefetch("entries", queryset=entries_queryset, to_attr="entries_list")
+        )
+    )
+    entries = [entry for section in sections for entry in section.entries_list]
+    threads = entry_threads(entries)
+    for section in sections:
+        section.issue = issue
+        for entry in section.entries_list:
+            entry.section = section
+            entry.shown_url = display_url(entry.url)
+            entry.comment_threads = threads[entry.pk]
+    return sections
