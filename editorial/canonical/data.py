@@ -58,12 +58,12 @@ def text_problem(text: str) -> str | None:
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be an entry URL (a phrase), or None if it can."""
+    if not url.lower().startswith(("http://", "https://")):
+        return "is not an absolute http or https URL"
     if len(url) > MAX_URL_LENGTH:
         return f"is longer than {MAX_URL_LENGTH} characters"
     if _URL_FORBIDDEN.search(url):
         return "contains white space or a control character"
-    if not url.lower().startswith(("http://", "https://")):
-        return "is not an absolute http or https URL"
     try:
         host = urlsplit(url).hostname
     except ValueError:  # e.g. an unbalanced "[" in the host

@@ -20,6 +20,7 @@ _ENTRY_TITLE = re.compile(r"\*\*(?P<number>[0-9]+)\.\*\* \*\*(?P<title>.*)\*\*")
 _LOOKS_LIKE_ENTRY = re.compile(r"\*\*[0-9]+\.")
 _SECTION_PREFIX = "## "
 _FULL_WIDTH_LABEL = "**摘要：**"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class CanonicalFormatError(ValueError):
@@ -77,7 +78,7 @@ def markdown_to_issue(
 
 @dataclass(frozen=True)
 class _LocatedEntry:
-    """An entry and the line of each of its fields, for messages about them."""
+    """An entry and the line of each of its fields, for validate_entry's messages."""
 
     entry: EntryData
     title_line: int
@@ -126,9 +127,9 @@ class _Lines:
 def _decode(data: str | bytes) -> str:
     if isinstance(data, bytes | bytearray):
         try:
-            data = bytes(data).decode("utf-8")
+            data = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            before = bytes(data)[: error.start].decode("utf-8")
+            before = data[: error.start].decode("utf-8")
             line = len(_LINE_BREAK.split(before))
             raise CanonicalFormatError(line, "the file is not valid UTF-8 text") from None
     return data.removeprefix("\ufeff")
@@ -194,8 +195,8 @@ def _read_entry(lines: _Lines, n: int, require_summaries: bool) -> _LocatedEntry
         reason = f", which {problem}" if url is not None else ""
         raise _unexpected(url_no, url, f'the URL line of entry {n} ("https://…")', reason)
 
-    summary, summary_no = "", lines.peek()[0]
-    line = lines.peek()[1]
+    summary = ""
+    summary_no, line = lines.peek()
     if (
         line is not None
         and not line.startswith(_SECTION_PREFIX)
@@ -219,9 +220,13 @@ def _read_summary(line_no: int, line: str, n: int) -> str:
         raise CanonicalFormatError(line_no, f"the summary of entry {n} is empty")
     if line.startswith(_FULL_WIDTH_LABEL):
         raise CanonicalFormatError(
-            line_no, f'expected the summary label "{SUMMARY_LABEL}" with an ASCII colon, found "："'
+            line_no,
+            f'expected the summary label "{SUMMARY_LABEL}" with an ASCII colon, '
+            f'found "{_FULL_WIDTH_LABEL}" with a full-width one',
         )
-    expected = f'the summary line of entry {n} ("{SUMMARY_LABEL} …"), the next entry or a section'
+    expected = (
+        f'the summary line of entry {n} ("{SUMMARY_LABEL} …"), the next entry or a section heading'
+    )
     raise _unexpected(line_no, line, expected)
 
 
@@ -242,4 +247,6 @@ def _unexpected(
 def _found(line: str | None) -> str:
     if line is None:
         return "the end of the file"
-    return f'"{line}"' if len(line) <= 60 else f'"{line[:59]}…"'
+    shown = line if len(line) <= 60 else line[:59] + "…"
+    # Control characters are shown as escapes: the reader must see what is wrong.
+    return '"' + _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", shown) + '"'
