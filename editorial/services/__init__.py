@@ -1,0 +1,46 @@
+"""Content edits of issues, sections, entries and comments.
+
+Each function is one transaction: it locks the issue row, refuses changes to a published issue
+(TransitionError: reopen it first), checks the user's right (PermissionDenied) and the input
+(ValidationError keyed by field), then writes with one AuditEvent per change that took effect.
+Statuses are chosen by editorial.workflow, never here.
+"""
+
+from editorial.services.comments import comment_add, presence_touch
+from editorial.services.entries import (
+    EditConflict,
+    entry_create,
+    entry_delete,
+    entry_move,
+    entry_restore,
+    entry_update,
+)
+from editorial.services.issues import issue_create, next_issue_number
+from editorial.services.quick_add import entries_quick_add, parse_quick_add
+from editorial.services.sections import (
+    section_create,
+    section_delete,
+    section_move,
+    section_rename,
+    section_restore,
+)
+
+__all__ = [
+    "EditConflict",
+    "comment_add",
+    "entries_quick_add",
+    "entry_create",
+    "entry_delete",
+    "entry_move",
+    "entry_restore",
+    "entry_update",
+    "issue_create",
+    "next_issue_number",
+    "parse_quick_add",
+    "presence_touch",
+    "section_create",
+    "section_delete",
+    "section_move",
+    "section_rename",
+    "section_restore",
+]

@@ -1,0 +1,163 @@
+"""Sections: add, rename, reorder, remove (with everything in them) and undo a removal."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from editorial import audit, workflow
+from editorial.models import AuditEvent, Issue, Section
+from editorial.rules import clean_section_title
+from editorial.services.entries import (
+    entry_snapshot,
+    fresh_deletion,
+    lock_section,
+    rebuild_entry,
+)
+from editorial.services.positions import clamp, close_gap, end_position, make_room, move_within
+from editorial.workflow import TransitionError
+
+
+def _refuse_taken_title(issue, title: str, *, exclude=None) -> None:
+    taken = Section.objects.filter(issue=issue, title=title)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"title": _("This issue already has a section called “%(title)s”.") % {"title": title}}
+        )
+
+
+@transaction.atomic
+def section_create(issue: Issue, *, title, by) -> Section:
+    """A new section at the end of the issue. One audit row."""
+    issue = workflow.lock_issue(issue.pk)
+    workflow.refuse_if_published(issue)
+    workflow.require_editor(by)
+    title = clean_section_title(title)
+    _refuse_taken_title(issue, title)
+    position = end_position(Section.objects.filter(issue=issue))
+    section = Section.objects.create(issue=issue, title=title, position=position)
+    audit.record(
+        issue,
+        by=by,
+        action="section_create",
+        subject=title,
+        data={"section": section.pk, "position": position},
+    )
+    workflow.touch(issue)
+    return section
+
+
+@transaction.atomic
+def section_rename(section: Section, *, title, by) -> Section:
+    """A new title, unique within the issue. One audit row; the same title writes nothing."""
+    issue, section = lock_section(section)
+    workflow.refuse_if_published(issue)
+    workflow.require_editor(by)
+    title = clean_section_title(title)
+    old = section.title
+    if title == old:
+        return section
+    _refuse_taken_title(issue, title, exclude=section)
+    section.title = title
+    section.save(update_fields=["title"])
+    audit.record(
+        issue,
+        by=by,
+        action="section_rename",
+        subject=title,
+        data={"section": section.pk, "title": [old, title]},
+    )
+    workflow.touch(issue)
+    return section
+
+
+@transaction.atomic
+def section_move(section: Section, *, position, by) -> Section:
+    """Move to `position` (1-based, brought into range); the others shift. One audit row;
+    a no-op writes nothing."""
+    issue, section = lock_section(section)
+    workflow.refuse_if_published(issue)
+    workflow.require_editor(by)
+    rows = Section.objects.filter(issue=issue)
+    old = section.position
+    position = clamp(position, end_position(rows) - 1)
+    if position == old:
+        return section
+    move_within(rows, section, position)
+    section.save(update_fields=["position"])
+    audit.record(
+        issue,
+        by=by,
+        action="section_move",
+        subject=section.title,
+        data={"section": section.pk, "position": [old, position]},
+    )
+    workflow.touch(issue)
+    return section
+
+
+@transaction.atomic
+def section_delete(section: Section, *, by) -> AuditEvent:
+    """Remove the section with its entries and their comments. One audit row, whose data holds
+    the section (id, title, position) and a snapshot of every entry, for section_restore."""
+    issue, section = lock_section(section)
+    workflow.refuse_if_published(issue)
+    workflow.require_editor(by)
+    entries = section.entries.order_by("position").prefetch_related(
+        "comments", Prefetch("events", queryset=AuditEvent.objects.only("pk", "entry_id"))
+    )
+    snapshots = []
+    for entry in entries:
+        entry.section = section
+        snapshots.append(entry_snapshot(entry))
+    data = {
+        "section": section.pk,
+        "title": section.title,
+        "position": section.position,
+        "entries": snapshots,
+    }
+    section.delete()
+    close_gap(Section.objects.filter(issue=issue), data["position"])
+    event = audit.record(issue, by=by, action="section_delete", subject=data["title"], data=data)
+    workflow.touch(issue)
+    return event
+
+
+@transaction.atomic
+def section_restore(event: AuditEvent, *, by) -> Section:
+    """Undo a section_delete event, once: the section and its entries come back at the old
+    position (or the end). One audit row for the restore."""
+    issue = workflow.lock_issue(event.issue_id)
+    event = fresh_deletion(event, "section_delete")
+    workflow.refuse_if_published(issue)
+    workflow.require_editor(by)
+    data = event.data
+    if Section.objects.filter(issue=issue, title=data["title"]).exists():
+        raise TransitionError(
+            _("A section called “%(title)s” exists again: rename it, then undo the removal.")
+            % {"title": data["title"]}
+        )
+    rows = Section.objects.filter(issue=issue)
+    position = clamp(data["position"], end_position(rows))
+    make_room(rows, position)
+    section = Section.objects.create(issue=issue, title=data["title"], position=position)
+    for entry_position, snapshot in enumerate(data["entries"], start=1):
+        rebuild_entry(issue, section, snapshot, position=entry_position, by=by)
+    event.data = {**data, "restored": True, "restored_section": section.pk}
+    event.save(update_fields=["data"])
+    audit.record(
+        issue,
+        by=by,
+        action="section_restore",
+        subject=section.title,
+        data={
+            "event": event.pk,
+            "section": section.pk,
+            "position": position,
+            "entries": len(data["entries"]),
+        },
+    )
+    workflow.touch(issue)
+    return section
