@@ -54,7 +54,15 @@ def issue_entry_counts(issue) -> dict[str, int]:
     return counts
 
 
-def entry_threads(entries) -> dict[int, list[Comment]]:
+class CommentThreads(list):
+    """An entry's root comments (each with .thread_replies); .total counts replies too."""
+
+    @property
+    def total(self) -> int:
+        return len(self) + sum(len(root.thread_replies) for root in self)
+
+
+def entry_threads(entries) -> dict[int, CommentThreads]:
     """Comments of these entries as threads: {entry id: [root comment, ...]}, each root with
     .thread_replies (every reply below it, oldest first). One query."""
     ids = [entry.pk for entry in entries]
@@ -64,7 +72,7 @@ def entry_threads(entries) -> dict[int, list[Comment]]:
         .order_by("created_at", "pk")
     )
     by_id = {comment.pk: comment for comment in comments}
-    threads: dict[int, list[Comment]] = {pk: [] for pk in ids}
+    threads = {pk: CommentThreads() for pk in ids}
     for comment in comments:
         comment.thread_replies = []
     for comment in comments:

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import (
     HttpResponseClientRedirect,
     HttpResponseClientRefresh,
-    trigger_client_event,
 )
 
 from editorial import roles, workflow
@@ -181,7 +180,7 @@ def _issue_done(request, issue, message: str, level=messages.SUCCESS):
     if request.htmx:
         # The whole page depends on the issue's state: statuses, actions, what may be edited.
         response = HttpResponseClientRefresh()
-        trigger_client_event(response, ISSUE_CHANGED)
+        response["HX-Trigger"] = ISSUE_CHANGED
         return _vary(response)
     return _vary(redirect(_next_url(request, issue.get_composer_url())))
 
@@ -299,7 +298,7 @@ def _entry_fragment(request, entry, *, error=None, status=200, open_form=""):
     }
     response = render(request, "editorial/_entry_review.html", context, status=status)
     if error is None:
-        trigger_client_event(response, ISSUE_CHANGED)
+        response["HX-Trigger"] = ISSUE_CHANGED
     else:
         response["X-Digest-Fragment"] = "error"
     return _vary(response)
