@@ -1,4 +1,4 @@
-"""gunicorn configuration; every value can be overridden from the environment."""
+"""gunicorn configuration; every value can be overridden from the environment (docs/deploy.md)."""
 
 import multiprocessing
 import os
@@ -14,4 +14,12 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
+# Only these peers may set X-Forwarded-Proto/-For: the TLS proxy or load balancer.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# The runtime control socket (gunicornc) is opt-in: by default it would live at one fixed path
+# per user, so two servers of the same user (a second site, a benchmark) would share it.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not _control_socket
+if _control_socket:
+    control_socket = _control_socket
