@@ -1,10 +1,447 @@
-"""Reader views (being written)."""
+"""Reader pages: the latest issue, the archive, one issue and its earlier revisions, markdown
+downloads, search, the Atom feed, and the editors' preview of an issue's current content.
 
-from django.http import HttpResponse
+Readers see frozen revisions (selectors.reader explains which). HTML pages send an ETag and
+Last-Modified and keep their visitor-independent part in Django's cache (editorial.caching).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from editorial import caching
+from editorial.canonical import to_chinese_numeral
+from editorial.canonical.store import issue_to_data
+from editorial.feeds import LatestIssuesFeed
+from editorial.models import Issue, Revision
+from editorial.roles import is_editor
+from editorial.selectors import reader as selectors
+
+SEARCH_QUERY_MAX = 100
+SEARCH_PAGE_SIZE = 20
+DESCRIPTION_CHARS = 200
+MARKDOWN_MAX_AGE = 60  # the current .md can change with a correction
+REVISION_MARKDOWN_MAX_AGE = 86400  # a numbered revision never changes
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _now(request):
+    # One moment per request, so the ETag, the cache key and the page agree on what is visible.
+    if not hasattr(request, "_reader_now"):
+        request._reader_now = timezone.now()
+    return request._reader_now
 
 
-latest = archive = issue_detail = search = feed = _todo
+def _memo(request, key, load):
+    # The conditional-request functions and the view itself ask for the same state.
+    memo = request.__dict__.setdefault("_reader_memo", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    """One issue as readers see it: its visible revisions (newest first) and the one shown."""
+
+    revisions: list[Revision]
+    current: Revision
+
+    @property
+    def latest(self) -> Revision:
+        return self.revisions[0]
+
+    @property
+    def issue(self) -> Issue:
+        return self.current.issue
+
+    @property
+    def is_current(self) -> bool:
+        return self.current.pk == self.latest.pk
+
+
+def _page_from(revisions, revision_number=None) -> IssuePage | None:
+    if not revisions:
+        return None
+    if revision_number is None:
+        return IssuePage(revisions, revisions[0])
+    current = next((r for r in revisions if r.number == revision_number), None)
+    return IssuePage(revisions, current) if current else None
+
+
+def _issue_page(request, year, number, revision=None) -> IssuePage | None:
+    return _memo(
+        request,
+        ("issue", year, number, revision),
+        lambda: _page_from(selectors.issue_revisions(year, number, _now(request)), revision),
+    )
+
+
+def _latest_page(request) -> IssuePage | None:
+    return _memo(
+        request, ("latest",), lambda: _page_from(selectors.newest_issue_revisions(_now(request)))
+    )
+
+
+def _etag_of(request, page: IssuePage | None, kind: str) -> str | None:
+    if page is None:
+        return None
+    current = page.current
+    return caching.page_etag(request, kind, current.checksum[:16], current.pk, page.latest.pk)
+
+
+def _last_modified_of(page: IssuePage | None):
+    return caching.revision_last_modified(page.latest) if page else None
+
+
+# Issue pages.
+
+
+def _heading(publication: str, year: int, number: int) -> str:
+    return f"{publication} {year} 年第{to_chinese_numeral(number)}期"
+
+
+def _description(data) -> str:
+    if data is None:
+        return ""
+    titles = [entry.title for section in data.sections for entry in section.entries]
+    return Truncator(" · ".join(titles)).chars(DESCRIPTION_CHARS)
+
+
+def _article_context(issue, data, **extra) -> dict:
+    entry_count = sum(len(s.entries) for s in data.sections) if data else 0
+    return {
+        "issue_data": data,
+        "year": issue.year,
+        "number": issue.number,
+        "heading": _heading(
+            data.publication if data else settings.DIGEST_PUBLICATION, issue.year, issue.number
+        ),
+        "entry_count": entry_count,
+        "issue_url": reverse("reader:issue", args=[issue.year, issue.number]),
+        **extra,
+    }
+
+
+def _render_article(page: IssuePage, mode: str) -> dict:
+    """The visitor-independent part of an issue page, and what the <head> needs of it."""
+    markdown = selectors.revision_markdown(page.current.pk)
+    data = selectors.revision_issue_data(markdown)
+    context = _article_context(
+        page.issue,
+        data,
+        mode=mode,
+        current=page.current,
+        latest=page.latest,
+        revisions=page.revisions,
+        first_published=page.revisions[-1].published_at,
+        markdown_url=_markdown_url(page),
+        raw_markdown=markdown if data is None else "",
+    )
+    return {
+        "html": render_to_string("reader/_issue_article.html", context),
+        "heading": context["heading"],
+        "description": _description(data),
+    }
+
+
+def _markdown_url(page: IssuePage) -> str:
+    issue = page.issue
+    if page.is_current:
+        return reverse("reader:issue_markdown", args=[issue.year, issue.number])
+    return reverse("reader:revision_markdown", args=[issue.year, issue.number, page.current.number])
+
+
+def _editor_tools(request, issue) -> dict | None:
+    if not (request.user.is_authenticated and is_editor(request.user)):
+        return None
+    return {
+        "preview_url": reverse("reader:issue_preview", args=[issue.year, issue.number]),
+        "composer_url": issue.get_composer_url(),
+    }
+
+
+def _render_issue(request, page: IssuePage, mode: str) -> HttpResponse:
+    fragment = caching.cached_fragment(
+        caching.fragment_key("article", mode, page.current.pk, page.latest.pk),
+        lambda: _render_article(page, mode),
+    )
+    issue = page.issue
+    if mode == "latest":
+        canonical = reverse("reader:latest")
+    elif page.is_current:
+        canonical = issue.get_absolute_url()
+    else:
+        canonical = reverse("reader:revision", args=[issue.year, issue.number, page.current.number])
+    title = fragment["heading"]
+    if not page.is_current:
+        title = _("%(heading)s, revision %(number)s") % {
+            "heading": title,
+            "number": page.current.number,
+        }
+    context = {
+        "article": mark_safe(fragment["html"]),  # noqa: S308 - rendered by our own template
+        "page_title": title,
+        "description": fragment["description"],
+        "canonical_url": request.build_absolute_uri(canonical),
+        "markdown_url": _markdown_url(page),
+        "noindex": not page.is_current,
+        "editor_tools": _editor_tools(request, issue),
+    }
+    response = render(request, "reader/issue.html", context)
+    # Every visit revalidates: a 304 is cheap, and a correction shows at once.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _not_visible(request, year, number):
+    """Unknown to readers: 404, or for an editor the preview of an issue that exists."""
+    if (
+        request.user.is_authenticated
+        and is_editor(request.user)
+        and selectors.is_valid_issue_number(year, number)
+        and Issue.objects.filter(year=year, number=number).exists()
+    ):
+        return redirect("reader:issue_preview", year, number)
+    raise Http404(_("No published issue has this number."))
+
+
+def _latest_etag(request):
+    return _etag_of(request, _latest_page(request), "latest")
+
+
+def _latest_last_modified(request):
+    return _last_modified_of(_latest_page(request))
+
+
+@require_safe
+@condition(etag_func=_latest_etag, last_modified_func=_latest_last_modified)
+def latest(request):
+    """The newest visible issue, or a friendly word when there is none yet."""
+    page = _latest_page(request)
+    if page is None:
+        return render(request, "reader/latest_empty.html")
+    return _render_issue(request, page, "latest")
+
+
+def _issue_etag(request, year, number):
+    return _etag_of(request, _issue_page(request, year, number), "issue")
+
+
+def _issue_last_modified(request, year, number):
+    return _last_modified_of(_issue_page(request, year, number))
+
+
+@require_safe
+@condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
+def issue_detail(request, year, number):
+    """One issue as readers see it: its latest visible revision."""
+    page = _issue_page(request, year, number)
+    if page is None:
+        return _not_visible(request, year, number)
+    return _render_issue(request, page, "issue")
+
+
+def _revision_etag(request, year, number, revision):
+    return _etag_of(request, _issue_page(request, year, number, revision), "revision")
+
+
+def _revision_last_modified(request, year, number, revision):
+    return _last_modified_of(_issue_page(request, year, number, revision))
+
+
+@require_safe
+@condition(etag_func=_revision_etag, last_modified_func=_revision_last_modified)
+def revision_detail(request, year, number, revision):
+    """One numbered revision of an issue, as it was published."""
+    page = _issue_page(request, year, number, revision)
+    if page is None:
+        raise Http404(_("This issue has no published revision with this number."))
+    return _render_issue(request, page, "revision")
+
+
+@require_safe
+def issue_preview(request, year, number):
+    """The issue's current content, published or not, for editors and reviewers only."""
+    if not is_editor(request.user) or not selectors.is_valid_issue_number(year, number):
+        raise Http404(_("No issue has this number."))
+    issue = Issue.objects.filter(year=year, number=number).first()
+    if issue is None:
+        raise Http404(_("No issue has this number."))
+    data = issue_to_data(issue)
+    context = _article_context(issue, data, mode="preview", revisions=[])
+    response = render(
+        request,
+        "reader/issue.html",
+        {
+            "article": mark_safe(render_to_string("reader/_issue_article.html", context)),  # noqa: S308
+            "page_title": _("Preview: %(heading)s") % {"heading": context["heading"]},
+            "description": _description(data),
+            "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
+            "noindex": True,
+            "preview": {"status": issue.get_status_display(), "issue": issue},
+            "editor_tools": {"composer_url": issue.get_composer_url()},
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Markdown downloads.
+
+
+def _markdown_revision(request, year, number, revision=None):
+    return _memo(
+        request,
+        ("markdown", year, number, revision),
+        lambda: selectors.visible_revision(year, number, _now(request), revision),
+    )
+
+
+def _markdown_etag(request, year, number, revision=None):
+    found = _markdown_revision(request, year, number, revision)
+    return caching.file_etag("md", found.checksum[:32], found.number) if found else None
+
+
+def _markdown_last_modified(request, year, number, revision=None):
+    found = _markdown_revision(request, year, number, revision)
+    return caching.revision_last_modified(found) if found else None
+
+
+def _markdown_response(found, filename: str, max_age: int) -> HttpResponse:
+    if found is None:
+        raise Http404(_("No published issue has this number."))
+    response = HttpResponse(
+        found.markdown.encode("utf-8"), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+@require_safe
+@condition(etag_func=_markdown_etag, last_modified_func=_markdown_last_modified)
+def issue_markdown(request, year, number):
+    """The canonical markdown of the issue as readers see it, byte for byte."""
+    found = _markdown_revision(request, year, number)
+    return _markdown_response(found, f"{year}-{number}.md", MARKDOWN_MAX_AGE)
+
+
+@require_safe
+@condition(etag_func=_markdown_etag, last_modified_func=_markdown_last_modified)
+def revision_markdown(request, year, number, revision):
+    """The markdown of one numbered revision, byte for byte."""
+    found = _markdown_revision(request, year, number, revision)
+    return _markdown_response(found, f"{year}-{number}-r{revision}.md", REVISION_MARKDOWN_MAX_AGE)
+
+
+# Archive, feed, search.
+
+
+def _publication_state(request):
+    return _memo(request, ("state",), lambda: selectors.publication_state(_now(request)))
+
+
+def _archive_years(issues):
+    years: dict[int, list] = {}
+    for issue in issues:  # already newest first
+        years.setdefault(issue.year, []).append(issue)
+    return list(years.items())
+
+
+@require_safe
+def archive(request):
+    """Every visible issue, by year, newest first."""
+    state = _publication_state(request)
+    html = caching.cached_fragment(
+        caching.fragment_key("archive", state.key),
+        lambda: render_to_string(
+            "reader/_archive_list.html",
+            {"years": _archive_years(selectors.archive_issues(_now(request)))},
+        ),
+    )
+    context = {
+        "archive": mark_safe(html),  # noqa: S308 - rendered by our own template
+        "canonical_url": request.build_absolute_uri(reverse("reader:archive")),
+    }
+    response = render(request, "reader/archive.html", context)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _feed_etag(request):
+    state = _publication_state(request)
+    return caching.file_etag("feed", state.key, caching.FRAGMENT_VERSION)
+
+
+def _feed_last_modified(request):
+    return _publication_state(request).last_at
+
+
+@require_safe
+@condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
+def feed(request):
+    """The Atom feed of the latest issues."""
+    state = _publication_state(request)
+
+    def render_feed():
+        response = LatestIssuesFeed(now=_now(request))(request)
+        return {"content_type": response["Content-Type"], "content": response.content}
+
+    # Links in the feed are absolute, so the key includes the scheme and host they use.
+    cached = caching.cached_fragment(
+        caching.fragment_key("feed", state.key, request.build_absolute_uri("/")), render_feed
+    )
+    response = HttpResponse(cached["content"], content_type=cached["content_type"])
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _clean_query(raw: str) -> tuple[str, str]:
+    """The query as searched (one line, NFC, at most SEARCH_QUERY_MAX characters) and a notice
+    for the reader if it had to be shortened."""
+    query = unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", raw).split()))
+    if len(query) > SEARCH_QUERY_MAX:
+        notice = _("Your search was shortened to its first %(max)d characters.") % {
+            "max": SEARCH_QUERY_MAX
+        }
+        return query[:SEARCH_QUERY_MAX].rstrip(), notice
+    return query, ""
+
+
+@require_safe
+def search(request):
+    """Titles and summaries of visible issues containing the query, highlighted and paginated;
+    an htmx request gets only the results."""
+    query, notice = _clean_query(request.GET.get("q", ""))
+    hits = selectors.search_entries(query, _now(request)) if query else []
+    limit = selectors.SEARCH_MAX_RESULTS
+    page_obj = None
+    if query:
+        page_obj = Paginator(hits[:limit], SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "q": query,
+        "notice": notice,
+        "page_obj": page_obj,
+        "more_than_limit": len(hits) > limit,
+        "limit": limit,
+    }
+    htmx = getattr(request, "htmx", None)
+    fragment = bool(htmx) and not htmx.history_restore_request
+    template = "reader/search.html#results" if fragment else "reader/search.html"
+    response = render(request, template, {**context, "fragment": fragment})
+    patch_vary_headers(response, ["HX-Request"])
+    return response

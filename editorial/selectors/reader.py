@@ -1,0 +1,323 @@
+"""Reads for the reader site, each with a fixed number of queries whatever the issue's size.
+
+What readers see of an issue is its latest revision whose publication time has come: a
+reopened issue stays readable in its last published form and a scheduled one appears on time.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
+from editorial.models import Entry, Issue, IssueStatus, Revision, Section
+
+logger = logging.getLogger(__name__)
+
+YEAR_RANGE = range(1000, 10000)
+NUMBER_RANGE = range(1, 10000)
+REVISION_RANGE = range(1, 2**31)
+SEARCH_MAX_RESULTS = 500
+_HEADING_PUBLICATION = re.compile(r"# (?P<publication>.+) [0-9]{4} 年第")
+
+
+def is_valid_issue_number(year: int, number: int) -> bool:
+    """Whether year and number can name an issue at all (before asking the database)."""
+    return year in YEAR_RANGE and number in NUMBER_RANGE
+
+
+def _visible(now: datetime):
+    return Revision.objects.filter(published_at__lte=now)
+
+
+def _latest_visible_of(issue_ref: str, now: datetime):
+    """Subquery: the newest revision of the outer row's issue that readers may see."""
+    return _visible(now).filter(issue=OuterRef(issue_ref)).order_by("-number")
+
+
+# Publication state: the key that every cross-issue page (archive, feed) depends on.
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    visible: int
+    last_pk: int | None
+    last_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        stamp = self.last_at.timestamp() if self.last_at else 0
+        return f"{self.visible}-{self.last_pk or 0}-{stamp:.0f}"
+
+
+def publication_state(now: datetime) -> PublicationState:
+    """How many revisions readers can see and the newest of them (one query).
+
+    It changes whenever something is published, corrected or reaches its scheduled time, so
+    caches keyed on it never serve a page from before that moment.
+    """
+    visible = Q(published_at__lte=now)
+    row = Revision.objects.aggregate(
+        visible=Count("pk", filter=visible),
+        last_pk=Max("pk", filter=visible),
+        last_at=Max("published_at", filter=visible),
+    )
+    return PublicationState(row["visible"], row["last_pk"], row["last_at"])
+
+
+# One issue.
+
+
+def issue_revisions(year: int, number: int, now: datetime) -> list[Revision]:
+    """The issue's visible revisions, newest first, without their markdown (one query)."""
+    if not is_valid_issue_number(year, number):
+        return []
+    return list(
+        _visible(now)
+        .filter(issue__year=year, issue__number=number)
+        .select_related("issue")
+        .defer("markdown")
+        .order_by("-number")
+    )
+
+
+def newest_issue_revisions(now: datetime) -> list[Revision]:
+    """The visible revisions of the newest visible issue, newest first (one query)."""
+    newest = (
+        Issue.objects.filter(revisions__published_at__lte=now)
+        .order_by("-year", "-number")
+        .values("pk")[:1]
+    )
+    return list(
+        _visible(now)
+        .filter(issue=Subquery(newest))
+        .select_related("issue")
+        .defer("markdown")
+        .order_by("-number")
+    )
+
+
+def revision_markdown(revision_pk: int) -> str:
+    """The frozen markdown of one revision (one query)."""
+    return Revision.objects.filter(pk=revision_pk).values_list("markdown", flat=True).get()
+
+
+def visible_revision(year: int, number: int, now: datetime, revision_number: int | None = None):
+    """One visible revision with its markdown: the latest, or the numbered one (one query)."""
+    if not is_valid_issue_number(year, number):
+        return None
+    revisions = _visible(now).filter(issue__year=year, issue__number=number)
+    if revision_number is not None:
+        if revision_number not in REVISION_RANGE:
+            return None
+        revisions = revisions.filter(number=revision_number)
+    return revisions.select_related("issue").order_by("-number").first()
+
+
+def revision_issue_data(markdown: str) -> IssueData | None:
+    """A frozen revision as data; None (logged) if it no longer reads as the canonical format."""
+    try:
+        return markdown_to_issue(markdown, publication=settings.DIGEST_PUBLICATION)
+    except CanonicalFormatError:
+        # A revision frozen before the publication was renamed still names the old one.
+        match = _HEADING_PUBLICATION.match(markdown)
+        if match and match["publication"] != settings.DIGEST_PUBLICATION:
+            try:
+                return markdown_to_issue(markdown, publication=match["publication"])
+            except CanonicalFormatError:
+                pass
+        logger.exception("A published revision does not parse as the canonical format")
+        return None
+
+
+# Archive and feed.
+
+
+@dataclass(frozen=True)
+class ArchiveIssue:
+    year: int
+    number: int
+    first_published: datetime
+    last_published: datetime
+    revision_count: int
+    entry_count: int
+
+    @property
+    def url(self) -> str:
+        return reverse("reader:issue", args=[self.year, self.number])
+
+
+def archive_issues(now: datetime) -> list[ArchiveIssue]:
+    """Every visible issue, newest first, with dates and entry counts (one query).
+
+    The count is of the issue's live entries: for a reopened issue in the middle of a correction
+    it may already include the change that readers will see once it is published again.
+    """
+    visible = _visible(now).filter(issue=OuterRef("pk"))
+    entry_count = (
+        Entry.objects.filter(section__issue=OuterRef("pk"))
+        .order_by()
+        .values("section__issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Issue.objects.annotate(
+            first_published=Subquery(visible.order_by("number").values("published_at")[:1]),
+            last_published=Subquery(visible.order_by("-number").values("published_at")[:1]),
+            revision_count=Subquery(
+                visible.order_by().values("issue").annotate(n=Count("pk")).values("n")
+            ),
+            entry_count=Coalesce(Subquery(entry_count), 0),
+        )
+        .filter(first_published__isnull=False)
+        .order_by("-year", "-number")
+        .values(
+            "year", "number", "first_published", "last_published", "revision_count", "entry_count"
+        )
+    )
+    return [ArchiveIssue(**row) for row in rows]
+
+
+def feed_revisions(now: datetime, limit: int = 20) -> list[Revision]:
+    """The latest visible revision of each of the newest `limit` issues, with its markdown and
+    `first_published` (one query)."""
+    first = _visible(now).filter(issue=OuterRef("issue")).order_by("number")
+    return list(
+        _visible(now)
+        .filter(pk=Subquery(_latest_visible_of("issue", now).values("pk")[:1]))
+        .annotate(first_published=Subquery(first.values("published_at")[:1]))
+        .select_related("issue")
+        .order_by("-issue__year", "-issue__number")[:limit]
+    )
+
+
+# Search.
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    year: int
+    number: int
+    section_index: int
+    entry_number: int
+    section_title: str
+    title: str
+    url: str
+    summary: str
+
+    @property
+    def issue_key(self) -> tuple[int, int]:
+        return (self.year, self.number)
+
+    @property
+    def issue_url(self) -> str:
+        return reverse("reader:issue", args=[self.year, self.number])
+
+    @property
+    def anchor(self) -> str:
+        return f"s{self.section_index}-e{self.entry_number}"
+
+    @property
+    def reader_url(self) -> str:
+        return f"{self.issue_url}#{self.anchor}"
+
+
+def _settled_issues(now: datetime):
+    """Visible issues whose live entries are exactly what readers see: published, not reopened,
+    and with no correction waiting for its time."""
+    return (
+        Issue.objects.filter(status=IssueStatus.PUBLISHED, revisions__published_at__lte=now)
+        .exclude(revisions__published_at__gt=now)
+        .values("pk")
+    )
+
+
+def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
+    # Numbers as in the markdown: a section's place among the sections that have entries, an
+    # entry's place in its section (stored positions may have gaps).
+    entry_number = (
+        Entry.objects.filter(section=OuterRef("section"), position__lte=OuterRef("position"))
+        .order_by()
+        .values("section")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    section_index = (
+        Section.objects.filter(
+            issue=OuterRef("section__issue"),
+            position__lte=OuterRef("section__position"),
+        )
+        .filter(Exists(Entry.objects.filter(section=OuterRef("pk"))))
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Entry.objects.filter(section__issue__in=_settled_issues(now))
+        .filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        .annotate(section_index=Subquery(section_index), entry_number=Subquery(entry_number))
+        .order_by(
+            "-section__issue__year", "-section__issue__number", "section__position", "position"
+        )
+        .values_list(
+            "section__issue__year",
+            "section__issue__number",
+            "section_index",
+            "entry_number",
+            "section__title",
+            "title",
+            "url",
+            "summary",
+        )[:limit]
+    )
+    return [SearchHit(*row) for row in rows]
+
+
+def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
+    # Reopened issues and those with a correction scheduled: read what readers see, the frozen
+    # revision, never the live entries being edited. There are rarely more than one or two.
+    revisions = (
+        _visible(now)
+        .filter(pk=Subquery(_latest_visible_of("issue", now).values("pk")[:1]))
+        .exclude(issue__in=_settled_issues(now))
+        .select_related("issue")
+    )
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    hits = []
+    for revision in revisions:
+        data = revision_issue_data(revision.markdown)
+        if data is None:
+            continue
+        for s, section in enumerate((s for s in data.sections if s.entries), start=1):
+            for e, entry in enumerate(section.entries, start=1):
+                if pattern.search(entry.title) or pattern.search(entry.summary):
+                    hits.append(
+                        SearchHit(
+                            revision.issue.year,
+                            revision.issue.number,
+                            s,
+                            e,
+                            section.title,
+                            entry.title,
+                            entry.url,
+                            entry.summary,
+                        )
+                    )
+    return hits
+
+
+def search_entries(query: str, now: datetime, limit: int = SEARCH_MAX_RESULTS) -> list[SearchHit]:
+    """Entries of visible issues whose title or summary contains `query` (any case), newest
+    issue first, at most limit + 1 of them so the caller can tell there were more (two queries)."""
+    if not query:
+        return []
+    hits = _live_hits(query, now, limit + 1) + _frozen_hits(query, now)
+    hits.sort(key=lambda h: (-h.year, -h.number, h.section_index, h.entry_number))
+    return hits[: limit + 1]

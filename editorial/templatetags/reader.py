@@ -1,0 +1,94 @@
+"""Template tags for the reader pages: summaries, hosts, numerals, search highlights."""
+
+import re
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from editorial.canonical import to_chinese_numeral
+from editorial.sanitize import linkify_summary
+
+register = template.Library()
+
+EXCERPT_CHARS = 160
+
+
+@register.filter
+def summary_html(text: str) -> SafeString:
+    """A summary for readers: escaped, with bare http(s) URLs as nofollow links."""
+    return linkify_summary(text)
+
+
+@register.filter
+def url_host(url: str) -> str:
+    """The host a link leads to, in punycode when it is not ASCII (so look-alikes show)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+@register.filter
+def issue_numeral(number: int) -> str:
+    """The issue number in Chinese numerals (32 → 三十二)."""
+    try:
+        return to_chinese_numeral(int(number))
+    except (TypeError, ValueError):
+        return str(number)
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """The language the digest is written in, as an HTML lang value."""
+    return getattr(settings, "DIGEST_CONTENT_LANGUAGE", "zh-Hans")
+
+
+@register.simple_tag
+def ui_lang() -> str:
+    """The interface's current language as an HTML lang value (zh-hans → zh-Hans)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return "zh-Hans" if language.lower() == "zh-hans" else language
+
+
+def _pattern(query: str) -> re.Pattern | None:
+    return re.compile(re.escape(query), re.IGNORECASE) if query else None
+
+
+@register.filter
+def highlight(text: str, query: str) -> SafeString:
+    """Text with each occurrence of query wrapped in <mark>; every piece escaped on its own,
+    so neither the text nor the query can inject markup."""
+    text = str(text or "")
+    pattern = _pattern(query)
+    if pattern is None:
+        return escape(text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above
+
+
+@register.filter
+def excerpt(text: str, query: str) -> str:
+    """About EXCERPT_CHARS characters of text around the first occurrence of query."""
+    text = str(text or "")
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    pattern = _pattern(query)
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match:
+        start = max(0, min(match.start() - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
+    end = start + EXCERPT_CHARS
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
