@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import (
     HttpResponseClientRedirect,
     HttpResponseClientRefresh,
@@ -40,7 +40,9 @@ def _role_required(check):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 if request.htmx:
-                    return HttpResponseClientRedirect(redirect_to_login(request.path).url)
+                    # The whole page goes to the login, which then brings the user back to it.
+                    login = redirect_to_login(request.htmx.current_url_abs_path or "/")
+                    return HttpResponseClientRedirect(login["Location"])
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
                 raise PermissionDenied
@@ -57,7 +59,7 @@ publisher_required = _role_required(roles.can_publish)
 
 
 def _vary(response):
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
 
 
@@ -112,7 +114,7 @@ def _entry(pk: int) -> Entry:
 
 
 @reviewer_required
-@require_GET
+@require_safe
 def review_list(request):
     """Issues waiting for review with their entries by state, and the scheduled ones."""
     context = {
@@ -142,7 +144,7 @@ def _review_context(request, issue, **extra):
 
 
 @reviewer_required
-@require_GET
+@require_safe
 def review_issue(request, year: int, number: int):
     """Every entry of one issue with its review controls and comments."""
     issue = _issue(year, number)
