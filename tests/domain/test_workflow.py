@@ -44,7 +44,7 @@ def assert_one_event(issue, before, *, action, actor, from_state, to_state, entr
     return event
 
 
-# --- legal entry transitions ------------------------------------------------------------------
+# --- legal entry transitions ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("start", [EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED])
@@ -150,7 +150,7 @@ def test_approve_remaining_skips_flagged_and_own_entries(review_issue, reviewer)
     assert audit_count(review_issue) == before + 2
 
 
-# --- legal issue transitions ------------------------------------------------------------------
+# --- legal issue transitions ----------------------------------------------------------------------
 
 
 def test_issue_submit_submits_its_entries(draft_issue, editor):
@@ -254,7 +254,7 @@ def test_issue_reopen_keeps_the_last_revision_visible(reviewer):
     assert event.comment == "A summary has a typo."
 
 
-# --- illegal moves: refused, nothing changed ----------------------------------------------------
+# --- illegal moves: refused, nothing changed ------------------------------------------------------
 
 ILLEGAL_ENTRY_MOVES = [
     (status, action)
@@ -361,7 +361,7 @@ def test_approving_a_text_that_changed_since_it_was_read_is_refused(review_issue
     assert entry_approve(entry, by=reviewer, version=2).status == EntryStatus.APPROVED
 
 
-# --- gates --------------------------------------------------------------------------------------
+# --- gates ----------------------------------------------------------------------------------------
 
 
 def test_issue_submit_needs_an_entry(editor):
@@ -399,7 +399,7 @@ def test_publish_needs_an_entry(reviewer):
     assert not Revision.objects.exists()
 
 
-# --- scheduling, reopening and corrections ------------------------------------------------------
+# --- scheduling, reopening and corrections --------------------------------------------------------
 
 
 def test_scheduled_publication_is_visible_from_its_time(approved_issue, reviewer):
