@@ -40,10 +40,10 @@ def sections_with(entries: int, *, sections: int = 2, year: int = 2024, number: 
     return result
 
 
-def publish_big_issue(entries: int, year: int = 2024, number: int = 32, **kw):
-    return make_published_issue(
-        year, number, sections_with(entries, year=year, number=number), **kw
-    )
+def publish_big_issue(entries: int, year: int = 2024, number: int = 32, *, sections=2, **kw):
+    """A published issue with `entries` entries over `sections` sections."""
+    content = sections_with(entries, sections=sections, year=year, number=number)
+    return make_published_issue(year, number, content, **kw)
 
 
 def add_revision(issue, *, note: str = "更正了一个标题。", when=None, retitle: str | None = None):
