@@ -1,0 +1,174 @@
+"""Reads for the composer screens: the dashboard, one issue with everything its composer shows,
+single entries for fragments, duplicate links and the issue's history.
+
+Query budget: dashboard_columns one query; composer_issue four (issue, sections, entries with
+their authors, comments with their authors) however many entries the issue has.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from editorial.links import display_url, url_key
+from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
+from editorial.selectors.review import entry_threads
+
+PUBLISHED_ON_DASHBOARD = 12
+
+
+@dataclass
+class DashboardColumns:
+    """The dashboard's four columns, each a list of issues annotated with entry counts."""
+
+    draft: list = field(default_factory=list)
+    in_review: list = field(default_factory=list)
+    scheduled: list = field(default_factory=list)
+    published: list = field(default_factory=list)
+
+
+def _entry_count(status: str) -> Count:
+    return Count("sections__entries", filter=Q(sections__entries__status=status))
+
+
+def dashboard_columns(now=None, published_limit: int = PUBLISHED_ON_DASHBOARD) -> DashboardColumns:
+    """Every unpublished or scheduled issue and the latest published ones, in one query; each
+    issue has .entries_total, .entry_counts [(status, label, n)] and .readable."""
+    now = now or timezone.now()
+    latest_published = Issue.objects.filter(
+        status=IssueStatus.PUBLISHED, published_at__lte=now
+    ).order_by("-published_at", "-year", "-number")[:published_limit]
+    counts = {f"entries_{status}": _entry_count(status) for status in EntryStatus.values}
+    issues = (
+        Issue.objects.filter(
+            Q(status__in=[IssueStatus.DRAFT, IssueStatus.IN_REVIEW])
+            | Q(status=IssueStatus.PUBLISHED, published_at__gt=now)
+            | Q(pk__in=latest_published.values("pk"))
+        )
+        .annotate(
+            entries_total=Count("sections__entries"),
+            readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
+            **counts,
+        )
+        .order_by("-year", "-number")
+    )
+    columns = DashboardColumns()
+    for issue in issues:
+        issue.entry_counts = [
+            (status, label, getattr(issue, f"entries_{status}"))
+            for status, label in EntryStatus.choices
+            if getattr(issue, f"entries_{status}")
+        ]
+        if issue.status == IssueStatus.PUBLISHED:
+            target = columns.scheduled if issue.published_at > now else columns.published
+        else:
+            target = getattr(columns, issue.status)
+        target.append(issue)
+    columns.scheduled.sort(key=lambda issue: issue.published_at)
+    columns.published.sort(key=lambda issue: issue.published_at, reverse=True)
+    return columns
+
+
+def previous_issue(year: int | None = None, number: int | None = None) -> Issue | None:
+    """The newest issue (before year/number when given), for the sections a new issue offers."""
+    issues = Issue.objects.order_by("-year", "-number")
+    if year is not None and number is not None:
+        issues = issues.filter(Q(year__lt=year) | Q(year=year, number__lt=number))
+    return issues.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position"))
+    ).first()
+
+
+def _prepare_entries(issue: Issue, sections) -> None:
+    """Link the prefetched objects both ways and add .shown_url and .comment_threads."""
+    entries = [entry for section in sections for entry in section.entries_list]
+    threads = entry_threads(entries) if entries else {}
+    for section in sections:
+        section.issue = issue
+        for entry in section.entries_list:
+            entry.section = section
+            entry.shown_url = display_url(entry.url)
+            entry.comment_threads = threads.get(entry.pk, [])
+
+
+def _entries_queryset():
+    return Entry.objects.select_related("created_by", "updated_by").order_by("position", "pk")
+
+
+def composer_issue(year: int, number: int) -> Issue:
+    """The issue with .sections_list, each section with .entries_list (authors, display URL
+    and comment threads attached): four queries whatever the number of entries. 404 if none."""
+    issue = get_object_or_404(
+        Issue.objects.select_related("created_by").prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=Section.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch("entries", queryset=_entries_queryset(), to_attr="entries_list")
+                ),
+                to_attr="sections_list",
+            )
+        ),
+        year=year,
+        number=number,
+    )
+    _prepare_entries(issue, issue.sections_list)
+    return issue
+
+
+def composer_section(pk: int) -> Section:
+    """One section with its issue, its entries and their comment threads (404 if none)."""
+    section = get_object_or_404(
+        Section.objects.select_related("issue").prefetch_related(
+            Prefetch("entries", queryset=_entries_queryset(), to_attr="entries_list")
+        ),
+        pk=pk,
+    )
+    _prepare_entries(section.issue, [section])
+    return section
+
+
+def composer_entry(pk: int) -> Entry:
+    """One entry with its section, issue, authors, display URL and comment threads (404)."""
+    entry = get_object_or_404(
+        Entry.objects.select_related("section__issue", "created_by", "updated_by"), pk=pk
+    )
+    prepare_entry(entry)
+    return entry
+
+
+def prepare_entry(entry: Entry) -> Entry:
+    """Add what an entry card shows beyond the model: .shown_url and .comment_threads."""
+    entry.shown_url = display_url(entry.url)
+    entry.comment_threads = entry_threads([entry])[entry.pk]
+    return entry
+
+
+def sibling_sections(issue: Issue) -> list[Section]:
+    """The issue's sections in order (for "move to section" choices)."""
+    return list(issue.sections.order_by("position", "pk"))
+
+
+def duplicate_links(url: str, *, exclude_entry: int | None = None, limit: int = 10) -> list:
+    """Entries whose link is the same as `url` after normalising (see links.url_key), newest
+    issue first, each with its section and issue loaded."""
+    key = url_key(url or "")
+    if not key:
+        return []
+    entries = Entry.objects.filter(url_key=key).select_related("section__issue")
+    if exclude_entry:
+        entries = entries.exclude(pk=exclude_entry)
+    return list(
+        entries.order_by(
+            "-section__issue__year", "-section__issue__number", "section__position", "position"
+        )[:limit]
+    )
+
+
+def issue_history(issue: Issue):
+    """The issue's audit events, newest first, with who did them (a queryset to paginate)."""
+    return (
+        AuditEvent.objects.filter(issue=issue)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
