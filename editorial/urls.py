@@ -1,12 +1,32 @@
-"""Editorial screens (namespace "editorial"): dashboard, composer, review."""
+"""Editorial screens (namespace "editorial"): dashboard, composer and, from urls_review, review."""
 
-from django.urls import path
+from django.urls import include, path
 
-from editorial.views import composer
+from editorial.views import composer, dashboard, entries, sections
 
 app_name = "editorial"
 
+issue = "issues/<int:year>/<int:number>/"
+
 urlpatterns = [
-    path("", composer.dashboard, name="dashboard"),
-    path("issues/<int:year>/<int:number>/", composer.composer, name="composer"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("issues/new/", dashboard.issue_create, name="issue_create"),
+    path(issue, composer.composer, name="composer"),
+    path(f"{issue}preview/", composer.preview, name="preview"),
+    path(f"{issue}markdown/", composer.markdown, name="markdown"),
+    path(f"{issue}history/", composer.history, name="history"),
+    path(f"{issue}presence/", composer.presence, name="presence"),
+    path(f"{issue}sections/new/", sections.section_create, name="section_create"),
+    path("sections/<int:pk>/rename/", sections.section_rename, name="section_rename"),
+    path("sections/<int:pk>/move/", sections.section_move, name="section_move"),
+    path("sections/<int:pk>/delete/", sections.section_delete, name="section_delete"),
+    path("sections/<int:pk>/entries/new/", entries.entry_create, name="entry_create"),
+    path("sections/<int:pk>/quick-add/", entries.quick_add, name="quick_add"),
+    path("entries/<int:pk>/", entries.entry, name="entry"),
+    path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/move/", entries.entry_move, name="entry_move"),
+    path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
+    path("restore/<int:event_pk>/", entries.entry_restore, name="entry_restore"),
+    path("check-url/", composer.check_url, name="check_url"),
+    path("", include("editorial.urls_review")),
 ]

@@ -1,10 +1,244 @@
-"""Composer views (being written)."""
+"""The composer page and its live panels: preview, markdown download, presence, history and the
+duplicate-link check."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
+
+from editorial import services, workflow
+from editorial.audit import action_label
+from editorial.canonical import issue_to_markdown
+from editorial.canonical.store import issue_markdown, issue_to_data
+from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
+from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
+from editorial.views.editing import (
+    changed,
+    editor_required,
+    redirect_after_post,
+    render_view,
+    wants_fragment,
+)
+
+HISTORY_PAGE_SIZE = 25
+READ_ONLY = ["GET", "HEAD"]
+
+# The changed fields a history row shows, by the key the audit data uses.
+CHANGED_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "url": gettext_lazy("URL"),
+    "summary": gettext_lazy("Summary"),
+    "position": gettext_lazy("Position"),
+    "section_title": gettext_lazy("Section"),
+}
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def is_editable(issue: Issue) -> bool:
+    return issue.status != IssueStatus.PUBLISHED
 
 
-dashboard = composer = _todo
+def is_readable(issue: Issue, now=None) -> bool:
+    """Readers can see the issue (a published revision whose time has come)."""
+    return issue.revisions.filter(published_at__lte=now or timezone.now()).exists()
+
+
+def attach_entry_actions(sections, user) -> None:
+    """Each entry gets .actions, the review moves `user` may make on it now."""
+    for section in sections:
+        for entry in section.entries_list:
+            entry.actions = workflow.entry_actions(entry, user)
+
+
+def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
+    """The deletion that ?undo= names, if it belongs to the issue and is not undone yet."""
+    try:
+        pk = int(event_pk)
+    except (TypeError, ValueError):
+        return None
+    event = AuditEvent.objects.filter(
+        pk=pk, issue=issue, action__in=["entry_delete", "section_delete"]
+    ).first()
+    if event is None or event.data.get("restored"):
+        return None
+    return event
+
+
+def sections_context(request, issue: Issue, **extra) -> dict:
+    """What the sections partial needs: the issue read by composer_issue, with review moves."""
+    attach_entry_actions(issue.sections_list, request.user)
+    return {
+        "issue": issue,
+        "sections": issue.sections_list,
+        "editable": is_editable(issue),
+        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        **extra,
+    }
+
+
+def preview_context(issue: Issue) -> dict:
+    issue_data = issue_to_data(issue)
+    return {"issue_data": issue_data, "markdown": issue_to_markdown(issue_data)}
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def composer(request, year, number):
+    """The composer page; for htmx, the sections list (it reloads after outside changes)."""
+    issue = composer_issue(year, number)
+    context = sections_context(request, issue)
+    if request.htmx and not request.htmx.history_restore_request:
+        return render_view(request, "editorial/composer.html", context, partial="sections")
+    context.update(
+        preview_context(issue),
+        issue_actions=workflow.issue_actions(issue, request.user),
+        others=services.presence_touch(issue, user=request.user),
+        undo_event=undo_event_for(issue, request.GET.get("undo")),
+        readable=is_readable(issue),
+    )
+    return render_view(request, "editorial/composer.html", context, partial=None)
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def preview(request, year, number):
+    """The issue as readers will see it and its markdown; htmx gets the two panels."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    context = {"issue": issue, **preview_context(issue)}
+    return render_view(request, "editorial/preview.html", context, partial="panels")
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def markdown(request, year, number):
+    """The issue's current content as its canonical markdown file, YEAR-NUMBER.md."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    response = HttpResponse(issue_markdown(issue), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{issue.year}-{issue.number}.md"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def presence(request, year, number):
+    """Record that this editor has the issue open; say who else has (polled every 20 s)."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    others = services.presence_touch(issue, user=request.user)
+    context = {"issue": issue, "others": others}
+    response = render_view(request, "editorial/presence.html", context, partial="presence")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_STATE_LABELS = {**dict(EntryStatus.choices), **dict(IssueStatus.choices)}
+
+
+def _changed_fields(data) -> list[tuple[str, object, object]]:
+    """(label, old, new) for each field an audit row says changed from one value to another."""
+    if not isinstance(data, dict):
+        return []
+    changes = []
+    for key, label in CHANGED_FIELD_LABELS.items():
+        value = data.get(key)
+        if isinstance(value, list) and len(value) == 2 and value[0] != value[1]:
+            changes.append((label, value[0], value[1]))
+    return changes
+
+
+def describe_events(events) -> list:
+    """Add to each audit row the words the history shows: .label, state labels, .changes."""
+    for event in events:
+        event.label = action_label(event.action)
+        event.from_label = _STATE_LABELS.get(event.from_state, event.from_state)
+        event.to_label = _STATE_LABELS.get(event.to_state, event.to_state)
+        event.changes = _changed_fields(event.data)
+        event.quick_add = isinstance(event.data, dict) and bool(event.data.get("quick_add"))
+    return events
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def history(request, year, number):
+    """The issue's audit log, newest first, paginated; htmx gets the list (composer drawer)."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    page = Paginator(issue_history(issue), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    describe_events(page.object_list)
+    context = {"issue": issue, "page_obj": page}
+    return render_view(request, "editorial/history.html", context, partial="history")
+
+
+def where_url(entry, now=None) -> str:
+    """Where a duplicate is: the reader page's anchor when readers can see that issue as it
+    is, else the entry in its composer."""
+    issue = entry.section.issue
+    now = now or timezone.now()
+    if issue.status == IssueStatus.PUBLISHED and issue.published_at and issue.published_at <= now:
+        anchor = f"#s{entry.section.position}-e{entry.position}"
+        return reverse("reader:issue", args=[issue.year, issue.number]) + anchor
+    return reverse("editorial:composer", args=[issue.year, issue.number]) + f"#entry-{entry.pk}"
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def check_url(request):
+    """Entries anywhere whose link equals ?url= once normalised (except ?entry=): a warning
+    for the field being typed in (htmx), or the same check as a page."""
+    url = request.GET.get("url", "").strip()
+    context = {
+        "url": url,
+        "matches": duplicates_for(url, exclude_entry=_int_or_none(request.GET.get("entry"))),
+        "current_issue": _int_or_none(request.GET.get("issue")),
+    }
+    response = render_view(request, "editorial/check_url.html", context, partial="warning")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- answers shared by the editing views (entries.py, sections.py) ----------------------------
+
+
+def sections_response(request, issue: Issue, *, notice_text="", undo_event=None, **focus):
+    """After a change to the issue's structure: the whole sections list (htmx), with a notice
+    for screen readers, and "issue-changed" so the preview follows."""
+    fresh = composer_issue(issue.year, issue.number)
+    context = sections_context(
+        request, fresh, notice_text=notice_text, undo_event=undo_event, **focus
+    )
+    response = render_view(request, "editorial/composer.html", context, partial="sections_changed")
+    return changed(response)
+
+
+def notice_error_response(request, issue: Issue, message: str, *, status=409):
+    """A refused change: the message in the composer's live region (htmx), or as a message on
+    the composer page after a redirect (plain)."""
+    if not wants_fragment(request):
+        return redirect_after_post(request, issue.get_composer_url(), message, level=messages.ERROR)
+    response = render_view(
+        request,
+        "editorial/composer.html",
+        {"issue": issue, "notice_error": message},
+        partial="notice",
+        status=status,
+    )
+    retarget(response, "#composer-notice")
+    return reswap(response, "innerHTML")
+
+
+def duplicates_for(url: str, *, exclude_entry=None) -> list:
+    """Duplicate links of `url` with where they are, for re-rendering a form with its warning."""
+    matches = duplicate_links(url, exclude_entry=exclude_entry) if url else []
+    for match in matches:
+        match.where_url = where_url(match)
+    return matches

@@ -1,0 +1,86 @@
+"""The editorial dashboard (issues by state) and the "new issue" form."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from editorial import services
+from editorial.forms import IssueCreateForm
+from editorial.selectors.editorial import dashboard_columns, previous_issue
+from editorial.views.editing import editor_required, redirect_after_post, render_view
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    """Issues as columns by state, each card with its entries counted by state."""
+    columns = dashboard_columns()
+    context = {
+        "columns": [
+            ("draft", _("Draft"), columns.draft, _("No drafts.")),
+            ("in_review", _("In review"), columns.in_review, _("Nothing waiting for review.")),
+            ("scheduled", _("Scheduled"), columns.scheduled, _("Nothing scheduled.")),
+            ("published", _("Published"), columns.published, _("Nothing published yet.")),
+        ]
+    }
+    return render_view(request, "editorial/dashboard.html", context, partial="board")
+
+
+def _current_year() -> int:
+    return datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).year
+
+
+def _requested_year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return _current_year()
+    return year if 1000 <= year <= 9999 else _current_year()
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def issue_create(request):
+    """Suggest the next number for the year and the previous issue's sections; create it."""
+    previous = previous_issue()
+    previous_titles = [section.title for section in previous.sections.all()] if previous else []
+    if request.method == "POST":
+        form = IssueCreateForm(request.POST, previous_titles=previous_titles)
+        if form.is_valid():
+            try:
+                issue = services.issue_create(
+                    year=form.cleaned_data["year"],
+                    number=form.cleaned_data["number"],
+                    by=request.user,
+                    section_titles=form.section_titles(),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                url = reverse("editorial:composer", args=[issue.year, issue.number])
+                if request.htmx:
+                    return HttpResponseClientRedirect(url)
+                message = _("Issue %(label)s created.") % {"label": issue.label}
+                return redirect_after_post(request, url, message)
+        status = 422 if request.htmx else 200
+    else:
+        year = _requested_year(request.GET.get("year"))
+        form = IssueCreateForm(
+            initial={
+                "year": year,
+                "number": services.next_issue_number(year),
+                "sections": previous_titles,
+            },
+            previous_titles=previous_titles,
+        )
+        status = 200
+    context = {"form": form, "previous": previous}
+    return render_view(
+        request, "editorial/issue_create.html", context, partial="form", status=status
+    )

@@ -1,0 +1,366 @@
+"""Entries in the composer: show, add, quick add, edit (with conflicts), move, delete, undo."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from editorial import services, workflow
+from editorial.forms import EntryForm, MoveForm, QuickAddForm
+from editorial.models import AuditEvent, Entry, Section
+from editorial.selectors.editorial import composer_entry, composer_section, sibling_sections
+from editorial.views.composer import (
+    duplicates_for,
+    is_editable,
+    notice_error_response,
+    sections_response,
+)
+from editorial.views.editing import (
+    changed,
+    editor_required,
+    redirect_after_post,
+    render_view,
+    wants_fragment,
+)
+from editorial.workflow import TransitionError
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+
+
+def composer_url(issue, anchor: str = "") -> str:
+    url = reverse("editorial:composer", args=[issue.year, issue.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def entry_context(request, entry: Entry, **extra) -> dict:
+    """What the entry partials need around an entry read by composer_entry."""
+    issue = entry.section.issue
+    entry.actions = workflow.entry_actions(entry, request.user)
+    return {
+        "entry": entry,
+        "issue": issue,
+        "editable": is_editable(issue),
+        "sections": sibling_sections(issue),
+        "composer_url": composer_url(issue),
+        **extra,
+    }
+
+
+def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
+    """The entry page in a mode ("card", "form", "conflict", "confirm_delete"), or for htmx
+    the partial of that mode."""
+    context = entry_context(request, entry, mode=mode, **extra)
+    return render_view(request, "editorial/entry.html", context, partial=mode, status=status)
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def entry(request, pk):
+    """One entry's card (htmx: to put it back after cancelling an edit)."""
+    return render_entry(request, composer_entry(pk), "card", focus_entry=pk, focus="edit")
+
+
+def _fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in ("title", "url", "summary")}
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def entry_edit(request, pk):
+    """The edit form; saving it refuses a stale version and shows both texts (409)."""
+    entry = composer_entry(pk)
+    if request.method != "POST":
+        form = EntryForm(
+            initial={
+                "title": entry.title,
+                "url": entry.url,
+                "summary": entry.summary,
+                "version": entry.version,
+            }
+        )
+        return render_entry(request, entry, "form", form=form, focus_field="title")
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.entry_update(
+                entry, **_fields(form), version=form.cleaned_data["version"], by=request.user
+            )
+        except services.EditConflict as conflict:
+            return render_entry(
+                request,
+                entry,
+                "conflict",
+                status=409,
+                conflict_current=conflict.current,
+                mine=conflict.mine,
+                form=EntryForm(initial=conflict.mine),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            return _saved_response(request, entry, saved)
+    return render_entry(
+        request,
+        entry,
+        "form",
+        form=form,
+        status=422 if wants_fragment(request) else 200,
+        duplicates=duplicates_for(request.POST.get("url", ""), exclude_entry=entry.pk),
+    )
+
+
+def _saved_response(request, before: Entry, saved: Entry):
+    withdrawn = before.status != saved.status and saved.status == "submitted"
+    note = (
+        _("Saved. The approval was withdrawn: the entry needs review again.")
+        if withdrawn
+        else _("Saved “%(title)s”.") % {"title": saved.title}
+    )
+    if not wants_fragment(request):
+        return redirect_after_post(
+            request, composer_url(before.section.issue, f"entry-{saved.pk}"), note
+        )
+    fresh = composer_entry(saved.pk)
+    context = entry_context(
+        request, fresh, mode="saved", focus_entry=saved.pk, focus="edit", notice_text=note
+    )
+    return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
+
+
+def _added_response(request, section: Section, created: list, *, quick: bool):
+    """htmx: the new cards (appended to the section's list), fresh forms and the count."""
+    fresh = composer_section(section.pk)
+    ids = {entry.pk for entry in created}
+    new_entries = [entry for entry in fresh.entries_list if entry.pk in ids]
+    for entry in new_entries:
+        entry.actions = workflow.entry_actions(entry, request.user)
+    if quick:
+        note = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(created)) % {
+            "count": len(created)
+        }
+    else:
+        note = _("Added “%(title)s”.") % {"title": created[0].title}
+    context = {
+        "section": fresh,
+        "issue": fresh.issue,
+        "editable": True,
+        "sections": sibling_sections(fresh.issue),
+        "composer_url": composer_url(fresh.issue),
+        "new_entries": new_entries,
+        "quick": quick,
+        "focus_field": "title",
+        "focus_quick": quick,
+        "notice_text": note,
+    }
+    return changed(render_view(request, "editorial/section.html", context, partial="added"))
+
+
+def _section_form_error(request, section: Section, mode: str, form_name: str, form):
+    """A form of a section with its errors: htmx swaps the form alone (422), plain a page."""
+    partial = {"add_entry": "add_form", "quick_add": "quick_form"}[mode]
+    context = {
+        "section": section,
+        "issue": section.issue,
+        "editable": is_editable(section.issue),
+        "mode": mode,
+        form_name: form,
+        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
+    }
+    if mode == "add_entry":
+        context["duplicates"] = duplicates_for(form.data.get("url", ""))
+    if not wants_fragment(request):
+        return render_view(request, "editorial/section.html", context, partial=None)
+    response = render_view(request, "editorial/section.html", context, partial=partial, status=422)
+    prefix = "add" if mode == "add_entry" else "quick"
+    retarget(response, f"#{prefix}-{section.pk}-form")
+    return reswap(response, "outerHTML")
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def entry_create(request, pk):
+    """Add an entry at the end of a section (htmx: the card is appended, the form emptied)."""
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    if request.method != "POST":
+        return render_view(
+            request,
+            "editorial/section.html",
+            {
+                "section": section,
+                "issue": section.issue,
+                "editable": is_editable(section.issue),
+                "mode": "add_entry",
+                "page_title": _("Add an entry"),
+                "focus_field": "title",
+            },
+            partial="add_form",
+        )
+    form = EntryForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.entry_create(section, **_fields(form), by=request.user)
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            if wants_fragment(request):
+                return _added_response(request, section, [created], quick=False)
+            return redirect_after_post(
+                request,
+                composer_url(section.issue, f"entry-{created.pk}"),
+                _("Added “%(title)s”.") % {"title": created.title},
+            )
+    return _section_form_error(request, section, "add_entry", "add_form", form)
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def quick_add(request, pk):
+    """Paste several entries at once: all are added, or none and the line that is wrong."""
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    if request.method != "POST":
+        return render_view(
+            request,
+            "editorial/section.html",
+            {
+                "section": section,
+                "issue": section.issue,
+                "editable": is_editable(section.issue),
+                "mode": "quick_add",
+                "page_title": _("Quick add"),
+            },
+            partial="quick_form",
+        )
+    form = QuickAddForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.entries_quick_add(
+                section, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            if wants_fragment(request):
+                return _added_response(request, section, created, quick=True)
+            message = ngettext(
+                "Added %(count)d entry.", "Added %(count)d entries.", len(created)
+            ) % {"count": len(created)}
+            return redirect_after_post(
+                request, composer_url(section.issue, f"section-{section.pk}"), message
+            )
+    return _section_form_error(request, section, "quick_add", "quick_form", form)
+
+
+def _move_target(entry: Entry, form: MoveForm):
+    """(section, position, what to focus afterwards) for a valid move form."""
+    direction = form.cleaned_data.get("direction")
+    if direction:
+        step = -1 if direction == "up" else 1
+        return entry.section, max(entry.position + step, 1), direction
+    section_pk = form.cleaned_data.get("section")
+    if section_pk and section_pk != entry.section_id:
+        section = get_object_or_404(Section, pk=section_pk)
+        return section, form.cleaned_data.get("position"), "section"
+    return entry.section, form.cleaned_data.get("position"), ""
+
+
+@editor_required
+@require_POST
+def entry_move(request, pk):
+    """Move an entry one step up or down, to a position (drag and drop) or to the end of
+    another section of the issue."""
+    entry = get_object_or_404(Entry.objects.select_related("section__issue"), pk=pk)
+    issue = entry.section.issue
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return notice_error_response(
+            request,
+            issue,
+            " ".join(form.errors.get("__all__", [])) or _("Say where to move it."),
+            status=422,
+        )
+    section, position, focus = _move_target(entry, form)
+    before = (entry.section_id, entry.position)
+    try:
+        moved = services.entry_move(entry, section=section, position=position, by=request.user)
+    except (ValidationError, TransitionError) as error:
+        return notice_error_response(request, issue, _error_text(error))
+    if (moved.section_id, moved.position) == before:
+        note = _("“%(title)s” is already there.") % {"title": moved.title}
+    else:
+        note = _("Moved “%(title)s” to position %(position)d in “%(section)s”.") % {
+            "title": moved.title,
+            "position": moved.position,
+            "section": moved.section.title,
+        }
+    if not wants_fragment(request):
+        return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
+    return sections_response(request, issue, notice_text=note, focus_entry=moved.pk, focus=focus)
+
+
+def _error_text(error) -> str:
+    if isinstance(error, TransitionError):
+        return error.message
+    return " ".join(error.messages)
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def entry_delete(request, pk):
+    """Ask first (GET: the confirmation), then delete (POST) and offer to undo."""
+    entry = composer_entry(pk)
+    issue = entry.section.issue
+    if request.method != "POST":
+        return render_entry(request, entry, "confirm_delete")
+    section_pk = entry.section_id
+    try:
+        event = services.entry_delete(entry, by=request.user)
+    except TransitionError as error:
+        return notice_error_response(request, issue, error.message)
+    if not wants_fragment(request):
+        url = reverse("editorial:composer", args=[issue.year, issue.number])
+        return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
+    section = composer_section(section_pk)
+    for item in section.entries_list:
+        item.actions = workflow.entry_actions(item, request.user)
+    context = {
+        "section": section,
+        "issue": issue,
+        "editable": True,
+        "sections": sibling_sections(issue),
+        "composer_url": composer_url(issue),
+        "undo_event": event,
+    }
+    return changed(
+        render_view(request, "editorial/section.html", context, partial="section_changed")
+    )
+
+
+@editor_required
+@require_POST
+def entry_restore(request, event_pk):
+    """Undo a deletion (of an entry, or of a section with its entries), once."""
+    event = get_object_or_404(AuditEvent.objects.select_related("issue"), pk=event_pk)
+    issue = event.issue
+    try:
+        if event.action == "section_delete":
+            restored = services.section_restore(event, by=request.user)
+            anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
+            note = _("Restored the section “%(title)s”.") % {"title": restored.title}
+        else:
+            restored = services.entry_restore(event, by=request.user)
+            anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk, "focus": "edit"}
+            note = _("Restored “%(title)s”.") % {"title": restored.title}
+    except TransitionError as error:
+        return notice_error_response(request, issue, error.message)
+    if not wants_fragment(request):
+        return redirect_after_post(request, composer_url(issue, anchor), note)
+    return sections_response(request, issue, notice_text=note, **focus)

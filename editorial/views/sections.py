@@ -1,0 +1,192 @@
+"""Sections in the composer: add, rename, reorder and remove (asking first when not empty)."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from editorial import services
+from editorial.forms import MoveForm, SectionForm
+from editorial.models import Issue, Section
+from editorial.views.composer import is_editable, notice_error_response, sections_response
+from editorial.views.editing import (
+    editor_required,
+    redirect_after_post,
+    render_view,
+    wants_fragment,
+)
+from editorial.workflow import TransitionError
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+
+
+def _page(request, issue, mode: str, *, section=None, status=200, partial=None, **extra):
+    titles = {
+        "create": _("Add a section"),
+        "rename": _("Rename a section"),
+        "confirm_delete": _("Remove a section"),
+    }
+    context = {
+        "issue": issue,
+        "section": section,
+        "editable": is_editable(issue),
+        "mode": mode,
+        "page_title": titles[mode],
+        **extra,
+    }
+    return render_view(request, "editorial/section.html", context, partial=partial, status=status)
+
+
+def _form_error(request, issue, mode, *, section=None, form_name, form, target):
+    """A section form with its errors: htmx swaps the form alone (422), plain gets a page."""
+    if not wants_fragment(request):
+        return _page(request, issue, mode, section=section, **{form_name: form})
+    partial = {"create": "create_form", "rename": "rename_form"}[mode]
+    response = _page(
+        request, issue, mode, section=section, status=422, partial=partial, **{form_name: form}
+    )
+    retarget(response, target)
+    return reswap(response, "outerHTML")
+
+
+def _composer_url(issue, anchor="") -> str:
+    url = reverse("editorial:composer", args=[issue.year, issue.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def section_create(request, year, number):
+    """Add a section at the end of the issue."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    if request.method != "POST":
+        return _page(request, issue, "create", partial="create_form")
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            section = services.section_create(
+                issue, title=form.cleaned_data["title"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            note = _("Added the section “%(title)s”.") % {"title": section.title}
+            if not wants_fragment(request):
+                return redirect_after_post(
+                    request, _composer_url(issue, f"section-{section.pk}"), note
+                )
+            return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+    return _form_error(
+        request,
+        issue,
+        "create",
+        form_name="create_form",
+        form=form,
+        target="#section-create-form",
+    )
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def section_rename(request, pk):
+    """Give a section a new title (unique within the issue)."""
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    issue = section.issue
+    if request.method != "POST":
+        return _page(request, issue, "rename", section=section, partial="rename_form")
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            renamed = services.section_rename(
+                section, title=form.cleaned_data["title"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            note = _("Renamed the section to “%(title)s”.") % {"title": renamed.title}
+            if not wants_fragment(request):
+                return redirect_after_post(
+                    request, _composer_url(issue, f"section-{section.pk}"), note
+                )
+            return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+    return _form_error(
+        request,
+        issue,
+        "rename",
+        section=section,
+        form_name="rename_form",
+        form=form,
+        target=f"#rename-{section.pk}-form",
+    )
+
+
+@editor_required
+@require_POST
+def section_move(request, pk):
+    """Move a section one step up or down, or to a 1-based position."""
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    issue = section.issue
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return notice_error_response(request, issue, _("Say where to move it."), status=422)
+    direction = form.cleaned_data.get("direction")
+    if direction:
+        position = max(section.position + (-1 if direction == "up" else 1), 1)
+    else:
+        position = form.cleaned_data.get("position") or section.position
+    before = section.position
+    try:
+        moved = services.section_move(section, position=position, by=request.user)
+    except (ValidationError, TransitionError) as error:
+        message = error.message if isinstance(error, TransitionError) else error.messages[0]
+        return notice_error_response(request, issue, message)
+    if moved.position == before:
+        note = _("The section “%(title)s” is already there.") % {"title": moved.title}
+    else:
+        note = _("Moved the section “%(title)s” to position %(position)d.") % {
+            "title": moved.title,
+            "position": moved.position,
+        }
+    if not wants_fragment(request):
+        return redirect_after_post(request, _composer_url(issue, f"section-{moved.pk}"), note)
+    return sections_response(
+        request, issue, notice_text=note, focus_section_move=moved.pk, focus=direction or ""
+    )
+
+
+@editor_required
+@require_http_methods(FORM_METHODS)
+def section_delete(request, pk):
+    """Remove a section; one with entries is removed only after a confirmation that says how
+    many go with it. The removal can be undone from the notice that follows."""
+    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    issue = section.issue
+    entry_count = section.entries.count()
+    confirmed = request.method == "POST" and (entry_count == 0 or request.POST.get("confirm"))
+    if not confirmed:
+        response = _page(
+            request,
+            issue,
+            "confirm_delete",
+            section=section,
+            entry_count=entry_count,
+            partial="confirm_delete",
+        )
+        if request.method == "POST" and wants_fragment(request):
+            retarget(response, f"#section-confirm-{section.pk}")
+            reswap(response, "innerHTML")
+        return response
+    try:
+        event = services.section_delete(section, by=request.user)
+    except TransitionError as error:
+        return notice_error_response(request, issue, error.message)
+    if not wants_fragment(request):
+        url = reverse("editorial:composer", args=[issue.year, issue.number])
+        return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
+    return sections_response(request, issue, undo_event=event)
