@@ -1,0 +1,334 @@
+// The composer's keyboard and pointer conveniences on top of htmx. Everything here is optional:
+// every action is also a plain form that works without JavaScript. No inline handlers (CSP):
+// this file listens to DOM and htmx events instead.
+(function () {
+  "use strict";
+  if (window.digestComposerLoaded) return;
+  window.digestComposerLoaded = true;
+
+  var INTERACTIVE = "a, button, input, textarea, select, summary, label, details, form, .entry-review";
+  var refreshPending = false;
+
+  function composerRoot() {
+    return document.querySelector("[data-composer]");
+  }
+
+  function message(name, fallback) {
+    var root = composerRoot();
+    return (root && root.getAttribute("data-" + name)) || fallback;
+  }
+
+  // --- focus after a swap: the server marks the element to focus with data-focus -------------
+
+  function focusMarked() {
+    var marked = document.querySelectorAll("[data-focus]");
+    if (!marked.length) return;
+    var element = marked[0];
+    marked.forEach(function (node) { node.removeAttribute("data-focus"); });
+    var details = element.closest("details");
+    if (details && !details.open) details.open = true;
+    element.focus({ preventScroll: false });
+    if (element.scrollIntoView && !isInView(element)) element.scrollIntoView({ block: "center" });
+  }
+
+  function isInView(element) {
+    var rect = element.getBoundingClientRect();
+    return rect.top >= 0 && rect.bottom <= (window.innerHeight || document.documentElement.clientHeight);
+  }
+
+  function focusFirstInvalid(root) {
+    if (!root || !root.querySelector) return false;
+    var invalid = root.querySelector("[aria-invalid=true]");
+    if (invalid) { invalid.focus(); return true; }
+    return false;
+  }
+
+  // --- htmx: show our 409/422 answers, keep panels open across swaps, report failures -------
+
+  var openDetails = [];
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var status = detail.xhr ? detail.xhr.status : 0;
+    if (status === 409 || status === 422) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+    var target = detail.target;
+    if (target && target.id === "presence" && detail.serverResponse.trim() === target.innerHTML.trim()) {
+      detail.shouldSwap = false; // nothing new: do not make screen readers repeat it
+    }
+    if (target && (target.id === "composer-sections" || target.matches(".composer-section"))) {
+      openDetails = Array.prototype.map.call(
+        target.querySelectorAll(".composer-section__add[open], .composer-section__quick[open]"),
+        function (node) { return node.id; }
+      );
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    openDetails.forEach(function (id) {
+      var node = document.getElementById(id);
+      if (node) node.open = true;
+    });
+    openDetails = [];
+    var target = event.detail.target;
+    if (target && target.id === "history-drawer") openDrawer(target);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (document.querySelector("[data-focus]")) {
+      focusMarked();
+    } else {
+      var status = event.detail.xhr ? event.detail.xhr.status : 0;
+      if (status === 422) focusFirstInvalid(event.detail.target);
+    }
+    applyAllTabs();
+    if (refreshPending) refreshSections();
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var dragged = config && config.headers && config.headers["X-Composer-Drag"];
+    // A refused drag leaves the list in the dragged order: read it back from the server.
+    if (dragged && !event.detail.successful) refreshSections(true);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 409 || status === 422) return;
+    showNotice(message("error-message", "Something went wrong: nothing was changed. Reload the page and try again."));
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showNotice(message("offline-message", "The server could not be reached: nothing was changed."));
+  });
+
+  function showNotice(text) {
+    var notice = document.getElementById("composer-notice");
+    if (!notice) return;
+    notice.textContent = "";
+    var paragraph = document.createElement("p");
+    paragraph.className = "composer-notice composer-notice--error";
+    paragraph.setAttribute("role", "alert");
+    paragraph.textContent = text;
+    notice.appendChild(paragraph);
+  }
+
+  // --- reload the sections list when someone else's action changed the issue --------------
+
+  function hasUnsavedWork(list) {
+    return !!list.querySelector(
+      "form[data-dirty], .composer-entry--editing, .composer-entry--conflict"
+    );
+  }
+
+  function refreshSections(force) {
+    var list = document.getElementById("composer-sections");
+    if (!list || !window.htmx) { refreshPending = false; return; }
+    if (!force && hasUnsavedWork(list)) { refreshPending = true; return; }
+    refreshPending = false;
+    window.htmx.trigger(list, "refresh-sections");
+  }
+
+  document.addEventListener("issue-changed", function (event) {
+    var detail = event.detail || {};
+    if (detail.source === "composer") return; // our own answers carry the new fragment
+    refreshSections(false);
+  });
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.closest("#composer-sections")) form.setAttribute("data-dirty", "");
+  });
+
+  document.addEventListener("submit", function (event) {
+    event.target.removeAttribute("data-dirty");
+  }, true);
+
+  // --- entries: click a card to edit it, Ctrl/Cmd+Enter saves, Escape cancels --------------
+
+  document.addEventListener("click", function (event) {
+    var card = event.target.closest(".composer-entry--editable .composer-entry__card");
+    if (!card || event.target.closest(INTERACTIVE)) return;
+    var selection = window.getSelection ? String(window.getSelection()) : "";
+    if (selection) return; // selecting text to copy is not a request to edit
+    var button = card.querySelector("[data-edit-button]");
+    if (button) button.click();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (!target.closest) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      var form = target.closest("[data-entry-form]");
+      if (form) {
+        event.preventDefault();
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      }
+      return;
+    }
+    if (event.key !== "Escape") return;
+    var editing = target.closest(".composer-entry--editing, .composer-entry--conflict");
+    if (editing) {
+      var cancel = editing.querySelector("[data-cancel]");
+      var dirty = editing.querySelector("form[data-dirty]");
+      if (cancel && (!dirty || window.confirm(message("discard-message", "Discard your changes?")))) {
+        event.preventDefault();
+        cancel.click();
+      }
+      return;
+    }
+    var slot = target.closest(".composer-entry__confirm, .composer-section__confirm");
+    if (slot && slot.closest("[data-composer]:not(.composer--single)")) {
+      event.preventDefault();
+      dismiss(slot);
+      return;
+    }
+    var drawer = target.closest("#history-drawer");
+    if (drawer) { event.preventDefault(); closeDrawer(drawer); }
+  });
+
+  // --- confirmations shown in place: Cancel removes them and returns focus ----------------
+
+  function dismiss(slot) {
+    var owner = slot.closest(".composer-entry__card, .composer-section__header");
+    slot.textContent = "";
+    var button = owner && owner.querySelector("[data-delete-button], .composer-section__tools .button--danger");
+    if (button) button.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-dismiss]");
+    if (!link) return;
+    var slot = document.querySelector(link.getAttribute("data-dismiss"));
+    // On the confirmation page (no JavaScript needed) the link goes back to the composer.
+    if (!slot || slot.closest(".composer--single")) return;
+    event.preventDefault();
+    dismiss(slot);
+  });
+
+  // --- history drawer ------------------------------------------------------------------
+
+  function openDrawer(drawer) {
+    if (!drawer.children.length) return;
+    drawer.classList.add("history-drawer--open");
+    var section = drawer.querySelector("#history");
+    if (section) section.focus();
+  }
+
+  function closeDrawer(drawer) {
+    drawer.textContent = "";
+    drawer.classList.remove("history-drawer--open");
+    var opener = document.querySelector("[data-opens-drawer]");
+    if (opener) opener.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-drawer-close]");
+    if (!button) return;
+    var drawer = button.closest("#history-drawer");
+    if (drawer) closeDrawer(drawer);
+  });
+
+  // --- preview tabs (WAI-ARIA tabs; without JavaScript both panels show) -------------------
+
+  function tabsOf(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+  }
+
+  function applyTabs(list) {
+    list.hidden = false;
+    tabsOf(list).forEach(function (tab) {
+      var selected = tab.getAttribute("aria-selected") === "true";
+      tab.tabIndex = selected ? 0 : -1;
+      var panel = document.getElementById(tab.getAttribute("aria-controls"));
+      if (!panel) return;
+      panel.hidden = !selected;
+      var title = panel.querySelector("[data-tab-title]");
+      if (title) title.hidden = true;
+    });
+  }
+
+  function selectTab(list, tab) {
+    tabsOf(list).forEach(function (other) {
+      other.setAttribute("aria-selected", other === tab ? "true" : "false");
+    });
+    applyTabs(list);
+    tab.focus();
+  }
+
+  function applyAllTabs() {
+    document.querySelectorAll("[data-tabs]").forEach(applyTabs);
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest("[data-tabs] [role=tab]");
+    if (tab) selectTab(tab.closest("[data-tabs]"), tab);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest("[data-tabs] [role=tab]");
+    if (!tab) return;
+    var list = tab.closest("[data-tabs]");
+    var tabs = tabsOf(list);
+    var index = tabs.indexOf(tab);
+    var next = null;
+    if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+    else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+    else if (event.key === "Home") next = tabs[0];
+    else if (event.key === "End") next = tabs[tabs.length - 1];
+    if (next) {
+      event.preventDefault();
+      selectTab(list, next);
+    }
+  });
+
+  // --- drag and drop (SortableJS); the Up/Down/Move buttons do the same by keyboard ---------
+
+  function initSortables(root) {
+    if (!window.Sortable || !root.querySelectorAll) return;
+    var lists = Array.prototype.slice.call(root.querySelectorAll("[data-sortable]"));
+    if (root.matches && root.matches("[data-sortable]")) lists.push(root);
+    lists.forEach(function (list) {
+      if (list.getAttribute("data-sortable-ready")) return;
+      list.setAttribute("data-sortable-ready", "true");
+      window.Sortable.create(list, {
+        group: "composer-entries",
+        draggable: ".composer-entry--editable",
+        filter: "input, textarea, select, button, a, summary, label, .entry-review",
+        preventOnFilter: false,
+        animation: 150,
+        ghostClass: "composer-entry--ghost",
+        chosenClass: "composer-entry--chosen",
+        onEnd: function (event) {
+          if (event.from === event.to && event.oldDraggableIndex === event.newDraggableIndex) return;
+          var item = event.item;
+          window.htmx.ajax("POST", item.getAttribute("data-move-url"), {
+            source: item,
+            target: "#composer-sections",
+            swap: "outerHTML",
+            headers: { "X-Composer-Drag": "1" },
+            values: {
+              section: event.to.getAttribute("data-section"),
+              position: String(event.newDraggableIndex + 1)
+            }
+          });
+        }
+      });
+    });
+  }
+
+  function onReady() {
+    applyAllTabs();
+    focusMarked();
+    initSortables(document);
+    if (window.htmx) window.htmx.onLoad(initSortables);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onReady);
+  } else {
+    onReady();
+  }
+})();
