@@ -181,9 +181,9 @@ def _issue_done(request, issue, message: str, level=messages.SUCCESS):
     messages.add_message(request, level, message)
     if request.htmx:
         # The whole page depends on the issue's state: statuses, actions, what may be edited.
-        response = HttpResponseClientRefresh()
-        response["HX-Trigger"] = ISSUE_CHANGED
-        return _vary(response)
+        # (No "issue-changed" event too: a panel reloading before the refresh would take the
+        # message meant for the refreshed page.)
+        return _vary(HttpResponseClientRefresh())
     return _vary(redirect(_next_url(request, issue.get_composer_url())))
 
 
