@@ -1,0 +1,1 @@
+"""Benchmarks for digest: `make bench` runs bench/run.py, which writes docs/performance.md."""

@@ -1,0 +1,112 @@
+"""Reader throughput: gunicorn on loopback serving a published issue of 60 entries, measured
+with wrk: the issue page with the page cache cold and warm, a conditional request answered 304,
+and the same bytes as a static file served by whitenoise from the same server.
+
+Runs in its own process on the database named by DATABASE_URL (always a throwaway one).
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+from bench.common import emit, migrate, setup_django, synthetic_issue
+from bench.server import fetch, gunicorn, run_wrk
+
+YEAR, NUMBER = 2026, 1
+PAGE = f"/issues/{YEAR}/{NUMBER}/"
+STATIC = "/static/bench/issue.html"
+EARLIER_ISSUES = 20
+
+
+def prepare() -> int:
+    """Migrate, store the issues, save the page's bytes as a static file, collect static files.
+    Returns the page's size in bytes."""
+    setup_django()
+    migrate()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from editorial.canonical.store import store_issue
+
+    for number in range(1, EARLIER_ISSUES + 1):
+        store_issue(synthetic_issue(YEAR - 1, number, sections=4, per_section=5))
+    store_issue(synthetic_issue(YEAR, NUMBER, sections=4, per_section=15))
+    # Once so the page can name the hashed files, once more to add the page itself.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = Client(HTTP_HOST="127.0.0.1").get(PAGE, secure=True)
+    if response.status_code != 200:
+        raise RuntimeError(f"{PAGE} answered {response.status_code}")
+    Path(os.environ["BENCH_STATIC_EXTRA"], "issue.html").write_bytes(response.content)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return len(response.content)
+
+
+def check(port: int, path: str, expected: int, headers: dict | None = None) -> int:
+    status, _, body = fetch(port, path, headers)
+    if status != expected:
+        raise RuntimeError(f"{path} answered {status}, expected {expected}")
+    return len(body)
+
+
+def conditional_headers(port: int) -> dict:
+    """A returning visitor's headers: its CSRF cookie and the ETag it was given."""
+    status, headers, _ = fetch(port, PAGE)
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    return {"Cookie": cookie, "If-None-Match": headers["ETag"]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--log", required=True)
+    options = parser.parse_args()
+    page_bytes = prepare()
+    log = Path(options.log)
+    load = {
+        "seconds": options.seconds,
+        "connections": options.connections,
+        "threads": options.threads,
+    }
+    env = dict(os.environ)
+    results = {}
+
+    # Cache cold: a page cache timeout of 0 stores nothing, so every request renders the page.
+    with gunicorn({**env, "DIGEST_PAGE_CACHE_SECONDS": "0"}, log=log) as port:
+        check(port, PAGE, 200)
+        static_bytes = check(port, STATIC, 200)
+        results["page_cold"] = run_wrk(port, PAGE, **load)
+        results["static_cold_server"] = run_wrk(port, STATIC, **load)
+
+    with gunicorn({**env, "DIGEST_PAGE_CACHE_SECONDS": "600"}, log=log) as port:
+        check(port, PAGE, 200)
+        results["page_warm"] = run_wrk(port, PAGE, **load)
+        headers = conditional_headers(port)
+        if check(port, PAGE, 304, headers) != 0:
+            raise RuntimeError("a 304 came with a body")
+        results["page_304"] = run_wrk(port, PAGE, headers=headers, **load)
+        results["static"] = run_wrk(port, STATIC, **load)
+        workers = env.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+
+    # Errors under load are reported with the numbers, not hidden by a failed run.
+    static_rps = results["static"]["requests_per_s"]
+    emit(
+        {
+            "page": PAGE,
+            "page_bytes": page_bytes,
+            "static_bytes": static_bytes,
+            "workers": int(workers),
+            "threads_per_worker": int(env.get("GUNICORN_THREADS", "2")),
+            "results": results,
+            "server_errors_logged": Path(options.log).read_text().count("Internal Server Error"),
+            "ratio_to_static": {
+                name: round(results[name]["requests_per_s"] / static_rps, 3)
+                for name in ("page_cold", "page_warm", "page_304")
+            },
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
