@@ -6,6 +6,7 @@ reopened issue stays readable in its last published form and a scheduled one app
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,8 @@ YEAR_RANGE = range(1000, 10000)
 NUMBER_RANGE = range(1, 10000)
 REVISION_RANGE = range(1, 2**31)
 SEARCH_MAX_RESULTS = 500
+SEARCH_QUERY_MAX = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HEADING_PUBLICATION = re.compile(r"# (?P<publication>.+) [0-9]{4} 年第")
 
 
@@ -100,6 +103,46 @@ def newest_issue_revisions(now: datetime) -> list[Revision]:
         .defer("markdown")
         .order_by("-number")
     )
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    """One issue as readers see it: its visible revisions (newest first) and the one shown."""
+
+    revisions: list[Revision]
+    current: Revision
+
+    @property
+    def latest(self) -> Revision:
+        return self.revisions[0]
+
+    @property
+    def issue(self) -> Issue:
+        return self.current.issue
+
+    @property
+    def is_current(self) -> bool:
+        return self.current.pk == self.latest.pk
+
+
+def _page_from(revisions: list[Revision], revision_number: int | None) -> IssuePage | None:
+    if not revisions:
+        return None
+    if revision_number is None:
+        return IssuePage(revisions, revisions[0])
+    current = next((r for r in revisions if r.number == revision_number), None)
+    return IssuePage(revisions, current) if current else None
+
+
+def issue_page(year: int, number: int, now: datetime, revision_number: int | None = None):
+    """The issue showing its latest visible revision, or the numbered one; None if readers
+    cannot see it (one query, markdown not loaded)."""
+    return _page_from(issue_revisions(year, number, now), revision_number)
+
+
+def newest_issue_page(now: datetime) -> IssuePage | None:
+    """The newest visible issue, showing its latest visible revision (one query)."""
+    return _page_from(newest_issue_revisions(now), None)
 
 
 def revision_markdown(revision_pk: int) -> str:
@@ -311,6 +354,15 @@ def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
                         )
                     )
     return hits
+
+
+def clean_search_query(raw: str) -> tuple[str, bool]:
+    """The query as searched: one line of NFC text without control characters, at most
+    SEARCH_QUERY_MAX characters; and whether it had to be shortened."""
+    query = unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", raw).split()))
+    if len(query) > SEARCH_QUERY_MAX:
+        return query[:SEARCH_QUERY_MAX].rstrip(), True
+    return query, False
 
 
 def search_entries(query: str, now: datetime, limit: int = SEARCH_MAX_RESULTS) -> list[SearchHit]:

@@ -5,17 +5,13 @@ Readers see frozen revisions (selectors.reader explains which). HTML pages send 
 Last-Modified and keep their visitor-independent part in Django's cache (editorial.caching).
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -26,16 +22,15 @@ from editorial import caching
 from editorial.canonical import to_chinese_numeral
 from editorial.canonical.store import issue_to_data
 from editorial.feeds import LatestIssuesFeed
-from editorial.models import Issue, Revision
+from editorial.models import Issue
 from editorial.roles import is_editor
 from editorial.selectors import reader as selectors
+from editorial.selectors.reader import IssuePage
 
-SEARCH_QUERY_MAX = 100
 SEARCH_PAGE_SIZE = 20
 DESCRIPTION_CHARS = 200
 MARKDOWN_MAX_AGE = 60  # the current .md can change with a correction
 REVISION_MARKDOWN_MAX_AGE = 86400  # a numbered revision never changes
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _now(request):
@@ -53,58 +48,34 @@ def _memo(request, key, load):
     return memo[key]
 
 
-@dataclass(frozen=True)
-class IssuePage:
-    """One issue as readers see it: its visible revisions (newest first) and the one shown."""
-
-    revisions: list[Revision]
-    current: Revision
-
-    @property
-    def latest(self) -> Revision:
-        return self.revisions[0]
-
-    @property
-    def issue(self) -> Issue:
-        return self.current.issue
-
-    @property
-    def is_current(self) -> bool:
-        return self.current.pk == self.latest.pk
-
-
-def _page_from(revisions, revision_number=None) -> IssuePage | None:
-    if not revisions:
-        return None
-    if revision_number is None:
-        return IssuePage(revisions, revisions[0])
-    current = next((r for r in revisions if r.number == revision_number), None)
-    return IssuePage(revisions, current) if current else None
-
-
 def _issue_page(request, year, number, revision=None) -> IssuePage | None:
     return _memo(
         request,
         ("issue", year, number, revision),
-        lambda: _page_from(selectors.issue_revisions(year, number, _now(request)), revision),
+        lambda: selectors.issue_page(year, number, _now(request), revision),
     )
 
 
 def _latest_page(request) -> IssuePage | None:
-    return _memo(
-        request, ("latest",), lambda: _page_from(selectors.newest_issue_revisions(_now(request)))
-    )
+    return _memo(request, ("latest",), lambda: selectors.newest_issue_page(_now(request)))
 
 
-def _etag_of(request, page: IssuePage | None, kind: str) -> str | None:
-    if page is None:
-        return None
-    current = page.current
-    return caching.page_etag(request, kind, current.checksum[:16], current.pk, page.latest.pk)
+def _validated_by(load_page, kind: str):
+    """condition() with an ETag and Last-Modified taken from the page's revisions: the one
+    shown, and the latest (an older revision's page lists the newer ones)."""
 
+    def etag(request, *args, **kwargs):
+        page = load_page(request, *args, **kwargs)
+        if page is None:
+            return None
+        current = page.current
+        return caching.page_etag(request, kind, current.checksum[:16], current.pk, page.latest.pk)
 
-def _last_modified_of(page: IssuePage | None):
-    return caching.revision_last_modified(page.latest) if page else None
+    def last_modified(request, *args, **kwargs):
+        page = load_page(request, *args, **kwargs)
+        return caching.revision_last_modified(page.latest) if page else None
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
 
 
 # Issue pages.
@@ -219,16 +190,8 @@ def _not_visible(request, year, number):
     raise Http404(_("No published issue has this number."))
 
 
-def _latest_etag(request):
-    return _etag_of(request, _latest_page(request), "latest")
-
-
-def _latest_last_modified(request):
-    return _last_modified_of(_latest_page(request))
-
-
 @require_safe
-@condition(etag_func=_latest_etag, last_modified_func=_latest_last_modified)
+@_validated_by(_latest_page, "latest")
 def latest(request):
     """The newest visible issue, or a friendly word when there is none yet."""
     page = _latest_page(request)
@@ -237,16 +200,8 @@ def latest(request):
     return _render_issue(request, page, "latest")
 
 
-def _issue_etag(request, year, number):
-    return _etag_of(request, _issue_page(request, year, number), "issue")
-
-
-def _issue_last_modified(request, year, number):
-    return _last_modified_of(_issue_page(request, year, number))
-
-
 @require_safe
-@condition(etag_func=_issue_etag, last_modified_func=_issue_last_modified)
+@_validated_by(_issue_page, "issue")
 def issue_detail(request, year, number):
     """One issue as readers see it: its latest visible revision."""
     page = _issue_page(request, year, number)
@@ -255,16 +210,8 @@ def issue_detail(request, year, number):
     return _render_issue(request, page, "issue")
 
 
-def _revision_etag(request, year, number, revision):
-    return _etag_of(request, _issue_page(request, year, number, revision), "revision")
-
-
-def _revision_last_modified(request, year, number, revision):
-    return _last_modified_of(_issue_page(request, year, number, revision))
-
-
 @require_safe
-@condition(etag_func=_revision_etag, last_modified_func=_revision_last_modified)
+@_validated_by(_issue_page, "revision")
 def revision_detail(request, year, number, revision):
     """One numbered revision of an issue, as it was published."""
     page = _issue_page(request, year, number, revision)
@@ -292,7 +239,7 @@ def issue_preview(request, year, number):
             "description": _description(data),
             "canonical_url": request.build_absolute_uri(issue.get_absolute_url()),
             "noindex": True,
-            "preview": {"status": issue.get_status_display(), "issue": issue},
+            "preview": {"status": issue.get_status_display()},
             "editor_tools": {"composer_url": issue.get_composer_url()},
         },
     )
@@ -394,44 +341,40 @@ def _feed_last_modified(request):
 @require_safe
 @condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)
 def feed(request):
-    """The Atom feed of the latest issues."""
+    """The Atom feed of the latest issues, in the site's language whatever the visitor's (one
+    document per URL, so shared caches and feed readers all see the same)."""
     state = _publication_state(request)
 
     def render_feed():
         response = LatestIssuesFeed(now=_now(request))(request)
         return {"content_type": response["Content-Type"], "content": response.content}
 
-    # Links in the feed are absolute, so the key includes the scheme and host they use.
-    cached = caching.cached_fragment(
-        caching.fragment_key("feed", state.key, request.build_absolute_uri("/")), render_feed
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        # Links in the feed are absolute, so the key includes the scheme and host they use.
+        cached = caching.cached_fragment(
+            caching.fragment_key("feed", state.key, request.build_absolute_uri("/")), render_feed
+        )
     response = HttpResponse(cached["content"], content_type=cached["content_type"])
+    response["Content-Language"] = settings.LANGUAGE_CODE
     patch_cache_control(response, public=True, max_age=300)
     return response
-
-
-def _clean_query(raw: str) -> tuple[str, str]:
-    """The query as searched (one line, NFC, at most SEARCH_QUERY_MAX characters) and a notice
-    for the reader if it had to be shortened."""
-    query = unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", raw).split()))
-    if len(query) > SEARCH_QUERY_MAX:
-        notice = _("Your search was shortened to its first %(max)d characters.") % {
-            "max": SEARCH_QUERY_MAX
-        }
-        return query[:SEARCH_QUERY_MAX].rstrip(), notice
-    return query, ""
 
 
 @require_safe
 def search(request):
     """Titles and summaries of visible issues containing the query, highlighted and paginated;
     an htmx request gets only the results."""
-    query, notice = _clean_query(request.GET.get("q", ""))
+    query, shortened = selectors.clean_search_query(request.GET.get("q", ""))
     hits = selectors.search_entries(query, _now(request)) if query else []
     limit = selectors.SEARCH_MAX_RESULTS
     page_obj = None
     if query:
         page_obj = Paginator(hits[:limit], SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    notice = ""
+    if shortened:
+        notice = _("Your search was shortened to its first %(max)d characters.") % {
+            "max": selectors.SEARCH_QUERY_MAX
+        }
     context = {
         "q": query,
         "notice": notice,

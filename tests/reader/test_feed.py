@@ -2,7 +2,9 @@
 
 import feedparser
 import pytest
+from django.utils.translation import get_language
 
+from editorial import feeds
 from tests.factories import make_issue, make_published_issue
 from tests.reader.conftest import add_revision, later
 
@@ -72,3 +74,15 @@ def test_feed_has_the_latest_twenty_issues(client):
     links = [e.link for e in parse_feed(client).entries]
     assert len(links) == 20
     assert links[0].endswith("/issues/2024/22/") and links[-1].endswith("/issues/2024/3/")
+
+
+def test_feed_is_one_document_whatever_the_visitors_language(client, monkeypatch):
+    # Mark every translated string with the language it was translated into.
+    monkeypatch.setattr(feeds, "_", lambda message: f"[{get_language()}] {message}")
+    make_published_issue(2024, 32)
+    en = client.get("/feed.xml", HTTP_ACCEPT_LANGUAGE="en")
+    zh = client.get("/feed.xml", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert en.content == zh.content
+    assert en["ETag"] == zh["ETag"]
+    assert en["Content-Language"] == "zh-hans"
+    assert parse_feed(client).feed.subtitle.startswith("[zh-hans] ")
