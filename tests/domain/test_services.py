@@ -155,6 +155,16 @@ def test_section_restore_brings_back_its_entries(editor, draft_issue):
         services.section_restore(event, by=editor)
 
 
+def test_section_restore_is_refused_when_its_title_is_taken_again(editor, draft_issue):
+    section = Section.objects.get(issue=draft_issue, position=1)
+    event = services.section_delete(section, by=editor)
+    services.section_create(draft_issue, title=section.title, by=editor)
+    before = audit_count(draft_issue)
+    with pytest.raises(TransitionError, match="exists again"):
+        services.section_restore(event, by=editor)
+    assert audit_count(draft_issue) == before and draft_issue.sections.count() == 2
+
+
 # --- entries: create and update -------------------------------------------------------------------
 
 

@@ -392,6 +392,14 @@ def test_publish_needs_every_entry_approved(approved_issue, reviewer):
     assert issue_state(approved_issue) == state and audit_count(approved_issue) == 0
 
 
+def test_publish_needs_every_summary(approved_issue, reviewer):
+    Entry.objects.filter(pk=first_entry(approved_issue).pk).update(summary="")
+    with pytest.raises(TransitionError) as raised:
+        issue_publish(approved_issue, by=reviewer)
+    assert raised.value.message == "Every entry needs a summary before publishing: 1 does not."
+    assert not Revision.objects.exists() and audit_count(approved_issue) == 0
+
+
 def test_publish_needs_an_entry(reviewer):
     issue = make_issue(2024, 51, sections={"空的": []}, status=IssueStatus.IN_REVIEW)
     with pytest.raises(TransitionError, match="at least one entry"):
