@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from editorial.canonical import IssueData, to_chinese_numeral
@@ -97,8 +98,11 @@ class LatestIssuesFeed(Feed):
     def item_description(self, item: FeedIssue):
         if item.data is None:
             return ""
-        return " · ".join(
-            f"{section.title} ({len(section.entries)})" for section in item.data.sections
+        # Atom's <summary type="html"> is read as HTML: the plain titles are escaped for that.
+        return escape(
+            " · ".join(
+                f"{section.title} ({len(section.entries)})" for section in item.data.sections
+            )
         )
 
     def item_extra_kwargs(self, item: FeedIssue):

@@ -86,3 +86,14 @@ def test_feed_is_one_document_whatever_the_visitors_language(client, monkeypatch
     assert en["ETag"] == zh["ETag"]
     assert en["Content-Language"] == "zh-hans"
     assert parse_feed(client).feed.subtitle.startswith("[zh-hans] ")
+
+
+def test_titles_that_look_like_html_stay_text_in_the_feed(client):
+    make_published_issue(
+        2024, 32, {"<b>粗体</b>栏目": [("<i>斜</i> & 标题", "https://example.com/a", "a < b")]}
+    )
+    entry = parse_feed(client).entries[0]
+    assert entry.summary == "&lt;b&gt;粗体&lt;/b&gt;栏目 (1)"
+    content = entry.content[0].value
+    assert "&lt;i&gt;斜&lt;/i&gt; &amp; 标题" in content and "<i>" not in content
+    assert "a &lt; b" in content
