@@ -198,6 +198,28 @@ def _set_entry_status(issue, entry, status, *, by, action, comment="", data=None
     return entry
 
 
+def _move_entries(issue, entries, action, *, by, comment="", data=None) -> None:
+    """Make one legal move on many entries: one UPDATE, then one audit row per entry."""
+    targets = {ENTRY_TRANSITIONS[(entry.status, action)] for entry in entries}
+    if not entries:
+        return
+    [target] = targets  # callers pass entries that all make the same move
+    Entry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        status=target, updated_at=timezone.now()
+    )
+    for entry in entries:
+        audit.record(
+            issue,
+            by=by,
+            action=f"entry_{action}",
+            entry=entry,
+            from_state=entry.status,
+            to_state=target,
+            comment=comment,
+            data=data,
+        )
+
+
 @transaction.atomic
 def entry_submit(entry: Entry, *, by) -> Entry:
     """draft or changes_requested → submitted, by an editor. One audit row."""
@@ -255,22 +277,9 @@ def entries_approve_remaining(issue: Issue, *, by) -> int:
     if settings.DIGEST_FOUR_EYES:
         entries = entries.exclude(created_by=by)
     entries = list(entries.order_by("section__position", "position"))
-    if not entries:
-        return 0
-    Entry.objects.filter(pk__in=[e.pk for e in entries]).update(
-        status=EntryStatus.APPROVED, updated_at=timezone.now()
-    )
-    for entry in entries:
-        audit.record(
-            issue,
-            by=by,
-            action="entry_approve",
-            entry=entry,
-            from_state=entry.status,
-            to_state=EntryStatus.APPROVED,
-            data={"bulk": True},
-        )
-    touch(issue)
+    if entries:
+        _move_entries(issue, entries, "approve", by=by, data={"bulk": True})
+        touch(issue)
     return len(entries)
 
 
@@ -346,20 +355,7 @@ def issue_submit(issue: Issue, *, by) -> Issue:
             status__in=[EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED],
         ).order_by("section__position", "position")
     )
-    if moved:
-        Entry.objects.filter(pk__in=[e.pk for e in moved]).update(
-            status=EntryStatus.SUBMITTED, updated_at=timezone.now()
-        )
-    for entry in moved:
-        audit.record(
-            issue,
-            by=by,
-            action="entry_submit",
-            entry=entry,
-            from_state=entry.status,
-            to_state=EntryStatus.SUBMITTED,
-            comment=_("Submitted with the issue."),
-        )
+    _move_entries(issue, moved, "submit", by=by, comment=_("Submitted with the issue."))
     return _set_issue_status(
         issue, target, by=by, action="issue_submit", data={"entries_submitted": len(moved)}
     )
