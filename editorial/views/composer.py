@@ -4,11 +4,11 @@ duplicate-link check."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from editorial import services, workflow
@@ -22,6 +22,7 @@ from editorial.views.editing import (
     editor_required,
     redirect_after_post,
     render_view,
+    vary_on_htmx,
     wants_fragment,
 )
 
@@ -124,13 +125,16 @@ def markdown(request, year, number):
 
 
 @editor_required
-@require_http_methods(READ_ONLY)
+@require_POST
 def presence(request, year, number):
-    """Record that this editor has the issue open; say who else has (polled every 20 s)."""
+    """Record that this editor has the issue open and say who else has (the composer posts
+    every 20 s). A plain post goes back to the composer."""
     issue = get_object_or_404(Issue, year=year, number=number)
     others = services.presence_touch(issue, user=request.user)
+    if not wants_fragment(request):
+        return redirect_after_post(request, issue.get_composer_url())
     context = {"issue": issue, "others": others}
-    response = render_view(request, "editorial/presence.html", context, partial="presence")
+    response = vary_on_htmx(render(request, "editorial/presence.html#presence", context))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -273,10 +273,12 @@ def _move_target(entry: Entry, form: MoveForm):
 
 
 @editor_required
-@require_POST
+@require_http_methods(FORM_METHODS)
 def entry_move(request, pk):
-    """Move an entry one step up or down, to a position (drag and drop) or to the end of
-    another section of the issue."""
+    """Move an entry one step up or down, to a position (drag and drop, or the form that GET
+    shows) or to the end of another section of the issue."""
+    if request.method != "POST":
+        return render_entry(request, composer_entry(pk), "move")
     entry = get_object_or_404(Entry.objects.select_related("section__issue"), pk=pk)
     issue = entry.section.issue
     form = MoveForm(request.POST)

@@ -57,12 +57,10 @@ def _composer_url(issue, anchor="") -> str:
 
 
 @editor_required
-@require_http_methods(FORM_METHODS)
+@require_POST
 def section_create(request, year, number):
-    """Add a section at the end of the issue."""
+    """Add a section at the end of the issue (the form is on the composer page)."""
     issue = get_object_or_404(Issue, year=year, number=number)
-    if request.method != "POST":
-        return _page(request, issue, "create", partial="create_form")
     form = SectionForm(request.POST)
     if form.is_valid():
         try:
