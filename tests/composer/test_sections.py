@@ -1,0 +1,190 @@
+"""Sections through the composer views: add, rename, reorder, remove (asking first when there
+are entries) and undo a removal."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from editorial.models import AuditEvent, Entry, Section
+from tests.composer.conftest import (
+    HTMX,
+    MODES,
+    assert_valid_fragment,
+    assert_valid_html,
+    entries_of,
+    is_full_page,
+    messages_of,
+)
+from tests.factories import make_published_issue
+
+
+def titles(issue) -> list[str]:
+    return list(issue.sections.order_by("position").values_list("title", flat=True))
+
+
+def section_of(issue, position=1) -> Section:
+    return issue.sections.get(position=position)
+
+
+def create_url(issue):
+    return reverse("editorial:section_create", args=[issue.year, issue.number])
+
+
+def test_add_section_plain(editor_client, issue):
+    response = editor_client.post(create_url(issue), {"title": "开源项目"})
+    section = Section.objects.get(title="开源项目")
+    assert response.status_code == 302
+    assert response["Location"] == f"{issue.get_composer_url()}#section-{section.pk}"
+    assert messages_of(response) == ["Added the section “开源项目”."]
+    assert titles(issue) == ["分布式系统", "云计算技术", "开源项目"]
+
+
+def test_add_section_htmx_returns_the_list_with_focus_on_it(editor_client, issue):
+    response = editor_client.post(create_url(issue), {"title": "开源项目"}, **HTMX)
+    section = Section.objects.get(title="开源项目")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"issue-changed": {"source": "composer"}}
+    assert html.lstrip().startswith('<div id="composer-sections"')
+    assert f'id="section-title-{section.pk}" data-focus tabindex="-1"' in html
+    assert_valid_fragment(html)
+
+
+def test_duplicate_section_titles_are_refused(editor_client, issue):
+    response = editor_client.post(create_url(issue), {"title": "分布式系统"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == "#section-create-form"
+    assert "This issue already has a section called “分布式系统”." in html
+    assert_valid_fragment(html)
+    plain = editor_client.post(create_url(issue), {"title": ""})
+    assert plain.status_code == 200 and is_full_page(plain)
+    assert_valid_html(plain.content)
+    assert titles(issue) == ["分布式系统", "云计算技术"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_rename_form_in_every_mode(editor_client, issue, mode):
+    section = section_of(issue)
+    url = reverse("editorial:section_rename", args=[section.pk])
+    response = editor_client.get(url, **MODES[mode])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="rename-{section.pk}-form"' in html and 'value="分布式系统"' in html
+    assert is_full_page(response) == (mode != "htmx")
+    if mode == "htmx":
+        assert_valid_fragment(html)
+    else:
+        assert_valid_html(html)
+
+
+def test_rename_plain_and_htmx(editor_client, issue):
+    section = section_of(issue)
+    url = reverse("editorial:section_rename", args=[section.pk])
+    response = editor_client.post(url, {"title": "分布式"})
+    assert response.status_code == 302 and titles(issue)[0] == "分布式"
+    response = editor_client.post(url, {"title": "分布式架构"}, **HTMX)
+    assert response.status_code == 200 and "分布式架构" in response.content.decode()
+    assert titles(issue)[0] == "分布式架构"
+    refused = editor_client.post(url, {"title": "云计算技术"}, **HTMX)
+    assert refused.status_code == 422
+    assert refused["HX-Retarget"] == f"#rename-{section.pk}-form"
+    assert_valid_fragment(refused.content)
+
+
+def test_reorder_sections(editor_client, issue):
+    second = section_of(issue, 2)
+    url = reverse("editorial:section_move", args=[second.pk])
+    response = editor_client.post(url, {"direction": "up"})
+    assert response.status_code == 302
+    assert titles(issue) == ["云计算技术", "分布式系统"]
+    response = editor_client.post(url, {"direction": "down"}, **HTMX)
+    html = response.content.decode()
+    assert titles(issue) == ["分布式系统", "云计算技术"]
+    assert 'name="direction" value="down" data-focus' in html
+    assert_valid_fragment(html)
+    editor_client.post(url, {"position": 1})
+    assert titles(issue) == ["云计算技术", "分布式系统"]
+
+
+def test_entries_follow_their_section(editor_client, issue):
+    editor_client.post(
+        reverse("editorial:section_move", args=[section_of(issue, 2).pk]), {"direction": "up"}
+    )
+    assert entries_of(issue)[0] == ("云计算技术", 1, "云计算技术 条目 1")
+
+
+def test_an_empty_section_is_removed_at_once(editor_client, issue):
+    editor_client.post(create_url(issue), {"title": "空栏目"})
+    empty = Section.objects.get(title="空栏目")
+    response = editor_client.post(reverse("editorial:section_delete", args=[empty.pk]), **HTMX)
+    assert response.status_code == 200
+    assert titles(issue) == ["分布式系统", "云计算技术"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_removing_a_section_with_entries_asks_first(editor_client, issue, mode):
+    section = section_of(issue)
+    url = reverse("editorial:section_delete", args=[section.pk])
+    response = editor_client.get(url, **MODES[mode])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove the section “分布式系统”?" in html
+    assert "Its 2 entries go with it, with their comments." in html
+    assert 'name="confirm" value="1"' in html
+    assert is_full_page(response) == (mode != "htmx")
+    if mode == "htmx":
+        assert_valid_fragment(html)
+    else:
+        assert_valid_html(html)
+    assert titles(issue) == ["分布式系统", "云计算技术"]
+
+
+def test_a_post_without_confirmation_only_asks(editor_client, issue):
+    section = section_of(issue)
+    url = reverse("editorial:section_delete", args=[section.pk])
+    response = editor_client.post(url, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == f"#section-confirm-{section.pk}"
+    assert "Its 2 entries go with it" in response.content.decode()
+    assert titles(issue) == ["分布式系统", "云计算技术"]
+
+
+def test_confirmed_removal_then_undo(editor_client, issue):
+    section = section_of(issue)
+    before = entries_of(issue)
+    url = reverse("editorial:section_delete", args=[section.pk])
+    response = editor_client.post(url, {"confirm": "1"}, **HTMX)
+    event = AuditEvent.objects.get(action="section_delete")
+    html = response.content.decode()
+    assert titles(issue) == ["云计算技术"]
+    assert Entry.objects.filter(section__issue=issue).count() == 2
+    assert "Removed the section “分布式系统” and its 2 entries." in html
+    assert reverse("editorial:entry_restore", args=[event.pk]) in html
+    assert_valid_fragment(html)
+    response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]))
+    assert response.status_code == 302
+    assert messages_of(response) == ["Restored the section “分布式系统”."]
+    assert entries_of(issue) == before
+
+
+def test_confirmed_removal_plain_redirects_with_undo(editor_client, issue):
+    section = section_of(issue)
+    response = editor_client.post(
+        reverse("editorial:section_delete", args=[section.pk]), {"confirm": "1"}
+    )
+    event = AuditEvent.objects.get(action="section_delete")
+    assert response["Location"] == f"{issue.get_composer_url()}?undo={event.pk}#composer-notice"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "Removed the section “分布式系统” and its 2 entries." in page
+
+
+def test_sections_of_a_published_issue_stay(editor_client):
+    issue = make_published_issue(2024, 30)
+    section = section_of(issue)
+    response = editor_client.post(
+        reverse("editorial:section_delete", args=[section.pk]), {"confirm": "1"}
+    )
+    assert messages_of(response) == ["This issue is published: reopen it first to change it."]
+    assert Section.objects.filter(pk=section.pk).exists()
