@@ -1,5 +1,5 @@
 """Every status change of entries and issues, the table of allowed moves, and the locking that
-every audited change shares.
+every audited change shares (in editorial/guards.py).
 
 Each transition is one transaction: it locks the issue row (select_for_update) so that changes
 to one issue happen one after the other, reads afresh what it changes, then checks, in this
@@ -13,7 +13,7 @@ that changed. Nothing outside this module assigns a status: services.py asks the
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.dispatch import Signal
@@ -23,9 +23,16 @@ from django.utils.translation import ngettext
 
 from editorial import audit, roles
 from editorial.canonical import store
+from editorial.guards import (
+    TransitionError,
+    clean_comment,
+    lock_entry,
+    lock_issue,
+    refuse_if_published,
+    require,
+    touch,
+)
 from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus, Revision
-from editorial.rules import COMMENT_MAX
-from editorial.sanitize import clean_text
 
 # Sent after the transaction commits, by issue_publish (action="publish") and issue_reopen
 # (action="reopen"), with issue= and revision= (the newest revision, None if none is left).
@@ -47,81 +54,6 @@ ISSUE_TRANSITIONS = {
 }
 ENTRY_ACTIONS = ("submit", "approve", "request_changes")
 ISSUE_ACTIONS = ("submit", "send_back", "publish", "reopen", "approve_remaining")
-
-
-class TransitionError(Exception):
-    """An illegal move or an unmet gate; `message` is a translated sentence for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# --- locking and checks shared with services ----------------------------------------------
-
-
-def lock_issue(issue_id: int) -> Issue:
-    """The issue row, locked until the transaction ends."""
-    issue = Issue.objects.select_for_update().filter(pk=issue_id).first()
-    if issue is None:
-        raise TransitionError(_("This issue no longer exists."))
-    return issue
-
-
-def lock_issue_of_section(section_id: int) -> Issue:
-    """The issue a section belongs to, locked (only the issue row, not the section)."""
-    issue = Issue.objects.select_for_update(of=("self",)).filter(sections=section_id).first()
-    if issue is None:
-        raise TransitionError(_("This section no longer exists."))
-    return issue
-
-
-def lock_entry(entry: Entry) -> tuple[Issue, Entry]:
-    """Lock the entry's issue, then read the entry afresh (with its section)."""
-    issue = lock_issue_of_section(entry.section_id)
-    fresh = Entry.objects.select_related("section").filter(pk=entry.pk).first()
-    if fresh is None:
-        raise TransitionError(_("This entry no longer exists; it was deleted meanwhile."))
-    return issue, fresh
-
-
-def refuse_if_published(issue: Issue) -> None:
-    """Content of a published issue is frozen until it is reopened."""
-    if issue.status == IssueStatus.PUBLISHED:
-        raise TransitionError(_("This issue is published: reopen it first to change it."))
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def require_editor(user) -> None:
-    require(roles.is_editor(user), _("Only editors can change issues."))
-
-
-def touch(issue: Issue) -> None:
-    """Move the issue's updated_at: something in it changed."""
-    issue.updated_at = timezone.now()
-    Issue.objects.filter(pk=issue.pk).update(updated_at=issue.updated_at)
-
-
-def clean_comment(text: str, *, field: str = "comment", required: bool = True) -> str:
-    """A comment as stored: plain text, its line breaks kept, at most COMMENT_MAX characters."""
-    lines = [clean_text(line) for line in (text or "").splitlines()]
-    body = "\n".join(lines).strip()
-    while "\n\n\n" in body:
-        body = body.replace("\n\n\n", "\n\n")
-    if required and not body:
-        raise ValidationError({field: _("A comment is required: say what should change.")})
-    if len(body) > COMMENT_MAX:
-        raise ValidationError(
-            {
-                field: _("Comment: at most %(max)d characters (this one has %(len)d).")
-                % {"max": COMMENT_MAX, "len": len(body)}
-            }
-        )
-    return body
 
 
 # --- statuses chosen for content edits (services.py) ------------------------------------------

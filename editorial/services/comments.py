@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from editorial import audit, workflow
+from editorial import audit, guards
 from editorial.models import Comment, Presence
 
 PRESENCE_WINDOW = datetime.timedelta(seconds=60)
@@ -17,9 +17,9 @@ PRESENCE_WINDOW = datetime.timedelta(seconds=60)
 def comment_add(entry, *, by, body, parent=None) -> Comment:
     """A comment on the entry, or an answer to one of its comments. Allowed in any issue
     state (it is talk about the text, not the text). One audit row."""
-    issue, entry = workflow.lock_entry(entry)
-    workflow.require_editor(by)
-    body = workflow.clean_comment(body, field="body")
+    issue, entry = guards.lock_entry(entry)
+    guards.require_editor(by)
+    body = guards.clean_comment(body, field="body")
     if parent is not None and not Comment.objects.filter(pk=parent.pk, entry=entry).exists():
         raise ValidationError({"parent": _("You can only answer a comment on the same entry.")})
     comment = Comment.objects.create(entry=entry, author=by, body=body, parent=parent)
@@ -37,7 +37,7 @@ def comment_add(entry, *, by, body, parent=None) -> Comment:
 def presence_touch(issue, *, user, now=None) -> list:
     """Record that `user` has the issue open now; return the other users seen on it in the
     last 60 seconds, by username. Not audited."""
-    workflow.require_editor(user)
+    guards.require_editor(user)
     now = now or timezone.now()
     Presence.objects.update_or_create(issue=issue, user=user, defaults={"seen_at": now})
     others = (

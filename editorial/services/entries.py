@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from editorial import audit, workflow
+from editorial import audit, guards, workflow
+from editorial.guards import TransitionError
 from editorial.models import AuditEvent, Comment, Entry, Issue, Section
 from editorial.rules import clean_entry_fields
 from editorial.services.positions import (
@@ -17,7 +18,6 @@ from editorial.services.positions import (
     make_room,
     move_within,
 )
-from editorial.workflow import TransitionError
 
 TEXT_FIELDS = ("title", "url", "summary")
 
@@ -38,7 +38,7 @@ class EditConflict(Exception):
 
 def lock_section(section: Section) -> tuple[Issue, Section]:
     """Lock the section's issue, then read the section afresh."""
-    issue = workflow.lock_issue_of_section(section.pk)
+    issue = guards.lock_issue_of_section(section.pk)
     return issue, Section.objects.get(pk=section.pk)
 
 
@@ -81,12 +81,12 @@ def entry_create(section, *, title, url, summary="", by, position=None) -> Entry
     """A new entry, appended to the section unless `position` (1-based) is given.
     In an issue under review it starts submitted. One audit row."""
     issue, section = lock_section(section)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     entry = create_entry(
         issue, section, clean_entry_fields(title, url, summary), by=by, position=position
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return entry
 
 
@@ -102,9 +102,9 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
     """Save new text over `version`: EditConflict if the stored version moved on. A real
     change bumps the version and writes one audit row with {field: [old, new]}; an approved
     entry goes back to submitted (the audit comment says why). A no-op writes nothing."""
-    issue, current = workflow.lock_entry(entry)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    issue, current = guards.lock_entry(entry)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     mine = dict(zip(TEXT_FIELDS, clean_entry_fields(title, url, summary), strict=True))
     version = _version(version)
     if version != current.version:
@@ -134,7 +134,7 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
         comment=reason,
         data=changes,
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return current
 
 
@@ -143,9 +143,9 @@ def entry_move(entry, *, section, position, by) -> Entry:
     """Move to `position` (1-based; None: the end) in `section`, the same or another section
     of the entry's issue. Positions stay contiguous in both. One audit row; a no-op writes
     nothing. A fixed number of queries, however long the sections are."""
-    issue, entry = workflow.lock_entry(entry)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    issue, entry = guards.lock_entry(entry)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     source = entry.section
     target = (
         source
@@ -181,7 +181,7 @@ def entry_move(entry, *, section, position, by) -> Entry:
             "position": [old_position, position],
         },
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return entry
 
 
@@ -257,9 +257,9 @@ def rebuild_entry(issue, section, snapshot: dict, *, position: int, by) -> Entry
 def entry_delete(entry, *, by) -> AuditEvent:
     """Delete the entry (and its comments); the returned audit row's data holds what
     entry_restore needs. One audit row."""
-    issue, entry = workflow.lock_entry(entry)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    issue, entry = guards.lock_entry(entry)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     snapshot = entry_snapshot(entry)
     entry.delete()
     close_gap(Entry.objects.filter(section_id=snapshot["section"]), snapshot["position"])
@@ -271,7 +271,7 @@ def entry_delete(entry, *, by) -> AuditEvent:
         from_state=snapshot["status"],
         data=snapshot,
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return event
 
 
@@ -290,10 +290,10 @@ def entry_restore(event: AuditEvent, *, by) -> Entry:
     """Undo an entry_delete event, once: the entry goes back to its section at its old position
     (or the end, if the section is shorter now); refused if the section was removed. The
     event is marked restored; one audit row for the restore."""
-    issue = workflow.lock_issue(event.issue_id)
+    issue = guards.lock_issue(event.issue_id)
     event = fresh_deletion(event, "entry_delete")
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     snapshot = event.data
     section = Section.objects.filter(pk=snapshot["section"], issue=issue).first()
     if section is None:
@@ -315,5 +315,5 @@ def entry_restore(event: AuditEvent, *, by) -> Entry:
         to_state=entry.status,
         data={"event": event.pk, "section": section.pk, "position": position},
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return entry

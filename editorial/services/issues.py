@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from editorial import audit, workflow
+from editorial import audit, guards
 from editorial.models import Issue, Section
 from editorial.rules import clean_section_title
 from editorial.sanitize import clean_text
@@ -46,7 +46,7 @@ def _section_titles(titles) -> list[str]:
 def issue_create(*, year, number, by, section_titles=()) -> Issue:
     """A new draft issue with the given sections in order (blank and repeated titles are
     skipped). ValidationError if the year/number is out of range or taken. One audit row."""
-    workflow.require_editor(by)
+    guards.require_editor(by)
     year = _whole_number(year, "year", 1000, 9999, _("Year: four digits, such as 2024."))
     number = _whole_number(number, "number", 1, 9999, _("Number: from 1 to 9999."))
     titles = _section_titles(section_titles)

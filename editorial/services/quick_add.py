@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from editorial import workflow
+from editorial import guards
 from editorial.canonical import CanonicalFormatError, EntryData, markdown_to_issue
 from editorial.rules import clean_entry_fields
 from editorial.services.entries import create_entry, lock_section
@@ -99,11 +99,11 @@ def entries_quick_add(section, *, text, by) -> list:
     """Append the pasted entries to the section, in order; nothing is stored if any is bad.
     One audit row per entry created (action entry_create, data quick_add)."""
     issue, section = lock_section(section)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     rows = parse_quick_add(text)
     entries = [
         create_entry(issue, section, fields, by=by, data={"quick_add": True}) for fields in rows
     ]
-    workflow.touch(issue)
+    guards.touch(issue)
     return entries

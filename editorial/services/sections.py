@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from editorial import audit, workflow
+from editorial import audit, guards
+from editorial.guards import TransitionError
 from editorial.models import AuditEvent, Issue, Section
 from editorial.rules import clean_section_title
 from editorial.services.entries import (
@@ -15,7 +16,6 @@ from editorial.services.entries import (
     rebuild_entry,
 )
 from editorial.services.positions import clamp, close_gap, end_position, make_room, move_within
-from editorial.workflow import TransitionError
 
 
 def _refuse_taken_title(issue, title: str, *, exclude=None) -> None:
@@ -31,9 +31,9 @@ def _refuse_taken_title(issue, title: str, *, exclude=None) -> None:
 @transaction.atomic
 def section_create(issue: Issue, *, title, by) -> Section:
     """A new section at the end of the issue. One audit row."""
-    issue = workflow.lock_issue(issue.pk)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    issue = guards.lock_issue(issue.pk)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     title = clean_section_title(title)
     _refuse_taken_title(issue, title)
     position = end_position(Section.objects.filter(issue=issue))
@@ -45,7 +45,7 @@ def section_create(issue: Issue, *, title, by) -> Section:
         subject=title,
         data={"section": section.pk, "position": position},
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return section
 
 
@@ -53,8 +53,8 @@ def section_create(issue: Issue, *, title, by) -> Section:
 def section_rename(section: Section, *, title, by) -> Section:
     """A new title, unique within the issue. One audit row; the same title writes nothing."""
     issue, section = lock_section(section)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     title = clean_section_title(title)
     old = section.title
     if title == old:
@@ -69,7 +69,7 @@ def section_rename(section: Section, *, title, by) -> Section:
         subject=title,
         data={"section": section.pk, "title": [old, title]},
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return section
 
 
@@ -78,8 +78,8 @@ def section_move(section: Section, *, position, by) -> Section:
     """Move to `position` (1-based, brought into range); the others shift. One audit row;
     a no-op writes nothing."""
     issue, section = lock_section(section)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     rows = Section.objects.filter(issue=issue)
     old = section.position
     position = clamp(position, end_position(rows) - 1)
@@ -94,7 +94,7 @@ def section_move(section: Section, *, position, by) -> Section:
         subject=section.title,
         data={"section": section.pk, "position": [old, position]},
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return section
 
 
@@ -103,8 +103,8 @@ def section_delete(section: Section, *, by) -> AuditEvent:
     """Remove the section with its entries and their comments. One audit row, whose data holds
     the section (id, title, position) and a snapshot of every entry, for section_restore."""
     issue, section = lock_section(section)
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     entries = section.entries.order_by("position").prefetch_related(
         "comments", Prefetch("events", queryset=AuditEvent.objects.only("pk", "entry_id"))
     )
@@ -121,7 +121,7 @@ def section_delete(section: Section, *, by) -> AuditEvent:
     section.delete()
     close_gap(Section.objects.filter(issue=issue), data["position"])
     event = audit.record(issue, by=by, action="section_delete", subject=data["title"], data=data)
-    workflow.touch(issue)
+    guards.touch(issue)
     return event
 
 
@@ -129,10 +129,10 @@ def section_delete(section: Section, *, by) -> AuditEvent:
 def section_restore(event: AuditEvent, *, by) -> Section:
     """Undo a section_delete event, once: the section and its entries come back at the old
     position (or the end). One audit row for the restore."""
-    issue = workflow.lock_issue(event.issue_id)
+    issue = guards.lock_issue(event.issue_id)
     event = fresh_deletion(event, "section_delete")
-    workflow.refuse_if_published(issue)
-    workflow.require_editor(by)
+    guards.refuse_if_published(issue)
+    guards.require_editor(by)
     data = event.data
     if Section.objects.filter(issue=issue, title=data["title"]).exists():
         raise TransitionError(
@@ -159,5 +159,5 @@ def section_restore(event: AuditEvent, *, by) -> Section:
             "entries": len(data["entries"]),
         },
     )
-    workflow.touch(issue)
+    guards.touch(issue)
     return section
