@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class EditorialConfig(AppConfig):
     name = "editorial"
     verbose_name = _("Editorial")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from editorial.roles import ensure_role_groups
+
+        # After auth has made the permissions (its own post_migrate handler runs first).
+        post_migrate.connect(
+            ensure_role_groups, sender=self, dispatch_uid="editorial.ensure_role_groups"
+        )
