@@ -1,0 +1,235 @@
+"""docs/performance.md from the benchmarks' results: tables of numbers and how they were taken."""
+
+READER_ROWS = [
+    ("page_cold", "issue page, page cache cold"),
+    ("page_warm", "issue page, page cache warm"),
+    ("page_304", "issue page, conditional (If-None-Match) → 304"),
+    ("static", "the same bytes as a static file (whitenoise)"),
+    ("static_cold_server", "static file, on the cache-cold server"),
+]
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _machine(facts: dict, results: dict) -> list[str]:
+    before = ", ".join(f"{x:.2f}" for x in results["load_average"]["before"])
+    after = ", ".join(f"{x:.2f}" for x in results["load_average"]["after"])
+    rows = [[name, value] for name, value in facts.items()]
+    rows.append(["load average (1, 5, 15 min) before / after", f"{before} / {after}"])
+    rows.append(["whole run", f"{results['duration_s']} s"])
+    return ["## Machine", "", *_table(["", ""], rows), ""]
+
+
+def _reader(name: str, reader: dict) -> list[str]:
+    results = reader["results"]
+    ratio = reader["ratio_to_static"]
+    rows = []
+    for key, label in READER_ROWS:
+        result = results[key]
+        latency = result["latency_ms"]
+        rows.append(
+            [
+                label,
+                f"{result['requests_per_s']:.1f}",
+                latency.get("50", "–"),
+                latency.get("90", "–"),
+                latency.get("99", "–"),
+                ratio.get(key, "1" if key == "static" else "–"),
+                result["non_2xx_3xx"],
+            ]
+        )
+    load = results["page_warm"]
+    return [
+        f"### {name}",
+        "",
+        f"`{reader['page']}`: {reader['page_bytes']:,} bytes, 60 entries; static copy "
+        f"{reader['static_bytes']:,} bytes. gunicorn {reader['workers']} workers × "
+        f"{reader['threads_per_worker']} threads; wrk {load['threads']} threads, "
+        f"{load['connections']} connections, {load['seconds']} s per row after a 2 s warm-up.",
+        "",
+        *_table(
+            [
+                "request",
+                "requests/s",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "ratio to static",
+                "non-2xx/3xx",
+            ],
+            rows,
+        ),
+        "",
+        f"Server errors logged by gunicorn during this run: {reader['server_errors_logged']}.",
+        "",
+    ]
+
+
+def _editing(databases: dict) -> list[str]:
+    rows = []
+    for name, result in databases.items():
+        editing = result["editing"]
+        for key, label in (("save", "entry save (htmx)"), ("reorder", "reorder (htmx)")):
+            r = editing[key]
+            rows.append(
+                [
+                    label,
+                    name,
+                    r["n"],
+                    r["median_ms"],
+                    r["p95_ms"],
+                    r["max_ms"],
+                    r["queries"],
+                    f"{r['bytes']:,}",
+                ]
+            )
+    header = ["operation", "database", "n", "median ms", "p95 ms", "max ms", "queries", "bytes"]
+    return _table(header, rows)
+
+
+def _format(fmt: dict) -> list[str]:
+    rows = [
+        [
+            shape,
+            f"{r['entries']:,}",
+            f"{r['bytes'] / 2**20:.1f} MiB",
+            r["export_s"],
+            f"{r['export_entries_per_s']:,}",
+            r["export_peak_mib"],
+            r["import_s"],
+            f"{r['import_entries_per_s']:,}",
+            r["import_peak_mib"],
+        ]
+        for shape, r in fmt["shapes"].items()
+    ]
+    return _table(
+        [
+            "archive",
+            "entries",
+            "markdown",
+            "export s",
+            "entries/s",
+            "export peak MiB",
+            "import s",
+            "entries/s",
+            "import peak MiB",
+        ],
+        rows,
+    )
+
+
+def _archive(databases: dict) -> list[str]:
+    rows = [
+        [
+            name,
+            f"{r['archive']['entries']:,}",
+            r["archive"]["issues"],
+            r["archive"]["import_s"],
+            r["archive"]["export_s"],
+        ]
+        for name, r in databases.items()
+    ]
+    return _table(
+        ["database", "entries", "files", "import s (parse + rules + store)", "export --all s"], rows
+    )
+
+
+def _queries(databases: dict) -> list[str]:
+    names = list(databases)
+    pages = list(next(iter(databases.values()))["queries"]["10"])
+    header = ["page"]
+    for name in names:
+        header += [f"{name} 10", f"{name} 500"]
+    rows = []
+    for page in pages:
+        row = [page]
+        for name in names:
+            for size in ("10", "500"):
+                counts = databases[name]["queries"][size][page]
+                cell = str(counts["cold"])
+                if counts["warm"] != counts["cold"]:
+                    cell += f" ({counts['warm']} warm)"
+                row.append(cell)
+        rows.append(row)
+    return _table(header, rows)
+
+
+def render(facts: dict, results: dict) -> str:
+    databases = results["databases"]
+    lines = [
+        "# Performance",
+        "",
+        f"Written by `make bench` (bench/run.py) on {results['date']}. One run; numbers move by "
+        "tens of percent between runs on a shared machine (see the load average below), so "
+        "compare runs on the same machine. Every benchmark runs with the production settings "
+        "(DEBUG off, hashed static files, HTTPS as seen behind a proxy) on a database it creates "
+        "and drops.",
+        "",
+        *_machine(facts, results),
+    ]
+    if results.get("postgres_problem"):
+        lines += [f"PostgreSQL was skipped: {results['postgres_problem']}", ""]
+    lines += [
+        "## Reader throughput",
+        "",
+        "gunicorn (digest/gunicorn.conf.py, access log off) on a loopback port, wrk on the same "
+        "machine (so wrk and the server share the CPU cores). Each request carries "
+        "`X-Forwarded-Proto: https`, as from the TLS proxy. **Cache cold**: a server started "
+        "with `DIGEST_PAGE_CACHE_SECONDS=0`, which stores nothing, so every request renders the "
+        "issue. **Cache warm**: the default 600 s. **304**: the request carries the visitor's "
+        "CSRF cookie and the ETag from an earlier response (the ETag includes a digest of the "
+        "visitor's cookies, so both are needed). **Static**: the rendered page saved under "
+        "`/static/bench/issue.html` before `collectstatic` and served by whitenoise from the "
+        "same server; its ratio is the ceiling a page can reach in this stack. Latency "
+        "percentiles are wrk's, at that concurrency.",
+        "",
+    ]
+    for name, result in databases.items():
+        lines += _reader(name, result["reader"])
+    lines += [
+        "## Editing an issue of 500 entries",
+        "",
+        "Server time of one POST with `HX-Request: true` through the whole Django stack "
+        "(middleware, view, template, database) in-process with the test client, no network. "
+        "The issue has 5 sections × 100 entries, in review. A save changes an entry's title "
+        "(with its version); a reorder moves a random entry to a random other position in its "
+        "section. Saves and reorders alternate until each has had its time budget (at least 10 "
+        "of each). queries: the most SQL queries one request made; response bytes: the "
+        "largest response.",
+        "",
+        *_editing(databases),
+        "",
+        "## Format: export and import of 10,000 entries",
+        "",
+        "The pure functions `issue_to_markdown` and `markdown_to_issue` (editorial.canonical), "
+        "on synthetic issues with realistic text (about 30-character titles, 150-character "
+        "summaries, characters that need escaping). Times are the median of "
+        f"{next(iter(results['format']['shapes'].values()))['repeat']} runs; peak memory is "
+        "measured with tracemalloc in a separate run, as the peak above what was allocated "
+        "before (the input data). Every run reads back to the same data. Process peak RSS: "
+        f"{results['format']['process_max_rss_mib']} MiB.",
+        "",
+        *_format(results["format"]),
+        "",
+        "Through the database, as `import_issue` and `export_issue --all` do it (the app's "
+        "input rules on every entry, one transaction per file; the export compared byte for "
+        "byte with the files):",
+        "",
+        *_archive(databases),
+        "",
+        "## SQL queries per page",
+        "",
+        "Queries of one GET, with the cache emptied first (in parentheses: the same request "
+        "again, when different). 10 and 500 entries: the pages of an issue of that size (the "
+        "reader pages show a published issue, the editorial pages an issue in review, built "
+        "through the services so that its history has a row per entry). Search asks for a word "
+        "in every title.",
+        "",
+        *_queries(databases),
+        "",
+    ]
+    return "\n".join(lines)
