@@ -194,6 +194,8 @@ LOGGING = {
 
 # The product's own settings.
 DIGEST_PUBLICATION = os.environ.get("DIGEST_PUBLICATION", "云计算技术动态")
+# The language the digest's content is written in (HTML lang of titles and summaries).
+DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
 # Four eyes: a reviewer may not approve an entry they wrote. Off only for a team of one.
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", True)
 # Seconds a rendered reader page stays in the cache (dropped early when an issue changes).

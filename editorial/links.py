@@ -44,6 +44,14 @@ def _ascii_host(host: str) -> str:
         return host
 
 
+def ascii_host(url: str) -> str:
+    """The host a link leads to, in punycode when it is not ASCII (so look-alikes show)."""
+    try:
+        return _ascii_host(urlsplit(url).hostname or "")
+    except ValueError:
+        return ""
+
+
 def display_url(url: str) -> str:
     """The URL with a non-ASCII host in punycode, as reviewers see it (spoofing shows)."""
     parts = urlsplit(url)

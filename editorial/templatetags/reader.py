@@ -1,7 +1,6 @@
 """Template tags for the reader pages: summaries, hosts, numerals, search highlights."""
 
 import re
-from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from editorial.canonical import to_chinese_numeral
+from editorial.links import ascii_host
 from editorial.sanitize import linkify_summary
 
 register = template.Library()
@@ -20,26 +20,13 @@ EXCERPT_CHARS = 160
 @register.filter
 def summary_html(text: str) -> SafeString:
     """A summary for readers: escaped, with bare http(s) URLs as nofollow links."""
-    text = text or ""
-    # Every address linkify recognises has a dot before its top-level domain; most summaries
-    # have none, and skipping the HTML parser for them makes a long issue render several
-    # times faster. Escaping alone is what linkify gives such a text.
-    if "." not in text:
-        return escape(text)
     return linkify_summary(text)
 
 
 @register.filter
 def url_host(url: str) -> str:
     """The host a link leads to, in punycode when it is not ASCII (so look-alikes show)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
+    return ascii_host(url)
 
 
 @register.filter
@@ -54,7 +41,7 @@ def issue_numeral(number: int) -> str:
 @register.simple_tag
 def content_lang() -> str:
     """The language the digest is written in, as an HTML lang value."""
-    return getattr(settings, "DIGEST_CONTENT_LANGUAGE", "zh-Hans")
+    return settings.DIGEST_CONTENT_LANGUAGE
 
 
 @register.simple_tag
