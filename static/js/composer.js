@@ -55,6 +55,12 @@
       detail.isError = false;
     }
     var target = detail.target;
+    if (target && target.querySelectorAll) {
+      // htmx copies the old attributes of same-id elements onto the new ones while settling;
+      // a style attribute left by some script would then break the CSP (style-src 'self').
+      target.removeAttribute("style");
+      target.querySelectorAll("[style]").forEach(function (node) { node.removeAttribute("style"); });
+    }
     if (target && target.id === "presence" && detail.serverResponse.trim() === target.innerHTML.trim()) {
       detail.shouldSwap = false; // nothing new: do not make screen readers repeat it
     }
@@ -84,6 +90,7 @@
       if (status === 422) focusFirstInvalid(event.detail.target);
     }
     applyAllTabs();
+    initNotice();
     if (refreshPending) refreshSections();
   });
 
@@ -102,6 +109,28 @@
 
   document.addEventListener("htmx:sendError", function () {
     showNotice(message("offline-message", "The server could not be reached: nothing was changed."));
+  });
+
+  // Notices can be dismissed (the button only makes sense with JavaScript, so it starts hidden);
+  // plain reports of what happened go away by themselves, an undo offer stays.
+  var noticeTimer = null;
+
+  function initNotice() {
+    var notice = document.getElementById("composer-notice");
+    if (!notice) return;
+    notice.querySelectorAll("[data-notice-close]").forEach(function (button) { button.hidden = false; });
+    window.clearTimeout(noticeTimer);
+    if (notice.querySelector(".composer-notice") && !notice.querySelector("[data-undo], [role=alert]")) {
+      noticeTimer = window.setTimeout(function () { notice.textContent = ""; }, 8000);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-notice-close]")) return;
+    var notice = document.getElementById("composer-notice");
+    if (notice) notice.textContent = "";
+    var main = document.getElementById("main");
+    if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
   });
 
   function showNotice(text) {
@@ -134,8 +163,26 @@
   document.addEventListener("issue-changed", function (event) {
     var detail = event.detail || {};
     if (detail.source === "composer") return; // our own answers carry the new fragment
+    // A review block (approve, request changes, comment) replaces itself: reloading the whole
+    // list as well would only race with the editor's next click.
+    if (event.target.closest && event.target.closest(".entry-review")) return;
     refreshSections(false);
   });
+
+  // Keep a card's colour in step with the status its review block shows after a swap.
+  function syncEntryStatus(root) {
+    if (!root.querySelectorAll) return;
+    var blocks = Array.prototype.slice.call(root.querySelectorAll(".entry-review"));
+    if (root.matches && root.matches(".entry-review")) blocks.push(root);
+    blocks.forEach(function (block) {
+      var card = block.closest(".composer-entry");
+      var badge = block.querySelector("[class*='review-status--']");
+      if (!card || !badge) return;
+      var status = (badge.className.match(/review-status--([a-z_]+)/) || [])[1];
+      if (!status) return;
+      card.className = card.className.replace(/composer-entry--(draft|submitted|changes_requested|approved)/, "composer-entry--" + status);
+    });
+  }
 
   document.addEventListener("input", function (event) {
     var form = event.target.form;
@@ -284,46 +331,102 @@
     }
   });
 
-  // --- drag and drop (SortableJS); the Up/Down/Move buttons do the same by keyboard ---------
+  // --- drag and drop (native HTML5); the Up/Down/Move buttons do the same by keyboard -------
 
-  function initSortables(root) {
-    if (!window.Sortable || !root.querySelectorAll) return;
-    var lists = Array.prototype.slice.call(root.querySelectorAll("[data-sortable]"));
-    if (root.matches && root.matches("[data-sortable]")) lists.push(root);
-    lists.forEach(function (list) {
-      if (list.getAttribute("data-sortable-ready")) return;
-      list.setAttribute("data-sortable-ready", "true");
-      window.Sortable.create(list, {
-        group: "composer-entries",
-        draggable: ".composer-entry--editable",
-        filter: "input, textarea, select, button, a, summary, label, .entry-review",
-        preventOnFilter: false,
-        animation: 150,
-        ghostClass: "composer-entry--ghost",
-        chosenClass: "composer-entry--chosen",
-        onEnd: function (event) {
-          if (event.from === event.to && event.oldDraggableIndex === event.newDraggableIndex) return;
-          var item = event.item;
-          window.htmx.ajax("POST", item.getAttribute("data-move-url"), {
-            source: item,
-            target: "#composer-sections",
-            swap: "outerHTML",
-            headers: { "X-Composer-Drag": "1" },
-            values: {
-              section: event.to.getAttribute("data-section"),
-              position: String(event.newDraggableIndex + 1)
-            }
-          });
-        }
-      });
-    });
+  var drag = null; // {item, from, next}: the card being dragged and where it came from
+
+  var DRAGGABLE = "[data-sortable] > li.composer-entry--editable";
+
+  function initDraggables(root) {
+    if (!root.querySelectorAll) return;
+    var items = Array.prototype.slice.call(root.querySelectorAll(DRAGGABLE));
+    if (root.matches && root.matches(DRAGGABLE)) items.push(root);
+    items.forEach(function (item) { item.setAttribute("draggable", "true"); });
   }
+
+  function sortableListAt(target) {
+    var section = target.closest && target.closest(".composer-section");
+    return section ? section.querySelector("[data-sortable]") : null;
+  }
+
+  function placeDragged(event, list) {
+    var over = event.target.closest("[data-sortable] > li.composer-entry");
+    if (over && over !== drag.item && over.parentElement === list) {
+      var rect = over.getBoundingClientRect();
+      var ratio = (event.clientY - rect.top) / (rect.height || 1);
+      var before;
+      if (ratio < 0.4) before = true;
+      else if (ratio > 0.6) before = false;
+      else {
+        // Over the middle: take the card's place, whichever way the dragged card comes from.
+        var comesFromAbove = drag.item.parentElement === list &&
+          (over.compareDocumentPosition(drag.item) & Node.DOCUMENT_POSITION_PRECEDING);
+        before = !comesFromAbove;
+      }
+      list.insertBefore(drag.item, before ? over : over.nextSibling);
+    } else if (!over && drag.item.parentElement !== list) {
+      list.appendChild(drag.item); // over another section, not over a card: to its end
+    }
+  }
+
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest("[data-sortable] > li[draggable=true]");
+    if (!item || event.target !== item) return; // a link dragged out of a card stays a link
+    drag = { item: item, from: item.parentElement, next: item.nextElementSibling };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", item.id);
+    window.setTimeout(function () { item.classList.add("composer-entry--ghost"); }, 0);
+  });
+
+  ["dragenter", "dragover"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (!drag) return;
+      var list = sortableListAt(event.target);
+      if (!list) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      if (type === "dragover") placeDragged(event, list);
+    });
+  });
+
+  document.addEventListener("drop", function (event) {
+    if (!drag || !sortableListAt(event.target)) return;
+    event.preventDefault();
+    var item = drag.item;
+    var list = item.parentElement;
+    var moved = list !== drag.from || item.nextElementSibling !== drag.next;
+    var position = Array.prototype.filter.call(list.children, function (node) {
+      return node.matches("li.composer-entry");
+    }).indexOf(item) + 1;
+    drag = null;
+    item.classList.remove("composer-entry--ghost");
+    if (!moved) return;
+    window.htmx.ajax("POST", item.getAttribute("data-move-url"), {
+      source: item,
+      target: "#composer-sections",
+      swap: "outerHTML",
+      headers: { "X-Composer-Drag": "1" },
+      values: { section: list.getAttribute("data-section"), position: String(position) }
+    });
+  });
+
+  document.addEventListener("dragend", function () {
+    if (!drag) return;
+    // Dropped outside the sections (or cancelled with Escape): put the card back.
+    drag.from.insertBefore(drag.item, drag.next);
+    drag.item.classList.remove("composer-entry--ghost");
+    drag = null;
+  });
 
   function onReady() {
     applyAllTabs();
+    initNotice();
     focusMarked();
-    initSortables(document);
-    if (window.htmx) window.htmx.onLoad(initSortables);
+    initDraggables(document);
+    if (window.htmx) {
+      window.htmx.onLoad(initDraggables);
+      window.htmx.onLoad(syncEntryStatus);
+    }
   }
 
   if (document.readyState === "loading") {
