@@ -66,9 +66,6 @@ class BrowserErrors:
             return
         text = message.text
         url = message.location.get("url", "")
-        # The browser's own request for a site icon is not something a page asked for.
-        if url.endswith("/favicon.ico"):
-            return
         if text.startswith("Failed to load resource: the server responded with a status of"):
             status = int(text.split("status of ", 1)[1].split()[0])
             if status in self.expected_statuses:
