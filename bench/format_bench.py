@@ -8,7 +8,7 @@ import tracemalloc
 from bench.common import PUBLICATION, emit, synthetic_issue, timed
 from editorial.canonical import issue_to_markdown, markdown_to_issue
 
-REPEAT = 5
+REPEAT = 3
 SHAPES = {
     # name: (issues, sections per issue, entries per section)
     "100 issues × 100 entries": (100, 5, 20),

@@ -5,7 +5,6 @@ READER_ROWS = [
     ("page_warm", "issue page, page cache warm"),
     ("page_304", "issue page, conditional (If-None-Match) → 304"),
     ("static", "the same bytes as a static file (whitenoise)"),
-    ("static_cold_server", "static file, on the cache-cold server"),
 ]
 
 
@@ -64,9 +63,16 @@ def _reader(name: str, reader: dict) -> list[str]:
             rows,
         ),
         "",
-        f"Server errors logged by gunicorn during this run: {reader['server_errors_logged']}.",
-        "",
+        *_errors(reader["server_errors"]),
     ]
+
+
+def _errors(errors: dict[str, int]) -> list[str]:
+    if not errors:
+        return ["No server errors in gunicorn's log during this run.", ""]
+    lines = ["Server errors in gunicorn's log during this run (each a 500 to the client):", ""]
+    lines += [f"- {count} × `{text}`" for text, count in errors.items()]
+    return [*lines, ""]
 
 
 def _editing(databases: dict) -> list[str]:
@@ -140,12 +146,13 @@ def _archive(databases: dict) -> list[str]:
 
 def _queries(databases: dict) -> list[str]:
     names = list(databases)
-    pages = list(next(iter(databases.values()))["queries"]["10"])
+    first = databases[names[0]]["queries"]
     header = ["page"]
     for name in names:
         header += [f"{name} 10", f"{name} 500"]
+    header += [f"bytes at 500 ({names[0]})", f"ms at 500 ({names[0]})"]
     rows = []
-    for page in pages:
+    for page in first["10"]:
         row = [page]
         for name in names:
             for size in ("10", "500"):
@@ -154,6 +161,7 @@ def _queries(databases: dict) -> list[str]:
                 if counts["warm"] != counts["cold"]:
                     cell += f" ({counts['warm']} warm)"
                 row.append(cell)
+        row += [f"{first['500'][page]['bytes']:,}", first["500"][page]["ms"]]
         rows.append(row)
     return _table(header, rows)
 
@@ -224,10 +232,11 @@ def render(facts: dict, results: dict) -> str:
         "## SQL queries per page",
         "",
         "Queries of one GET, with the cache emptied first (in parentheses: the same request "
-        "again, when different). 10 and 500 entries: the pages of an issue of that size (the "
-        "reader pages show a published issue, the editorial pages an issue in review, built "
-        "through the services so that its history has a row per entry). Search asks for a word "
-        "in every title.",
+        "again, when different); the size and server time of that second request at 500 "
+        "entries (in-process test client). 10 and 500 entries: the pages of an issue of that "
+        "size (the reader pages show a published issue, the editorial pages an issue in "
+        "review, built through the services so that its history has a row per entry). Search "
+        "asks for a word in every title.",
         "",
         *_queries(databases),
         "",
