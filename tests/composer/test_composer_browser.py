@@ -1,0 +1,222 @@
+"""The composer's script in a real browser: drag and drop (Playwright's drag_to), the keyboard
+(edit, save, cancel, move), the preview tabs, delete and undo, a conflict, and the same page
+without JavaScript. Any console error or CSP violation fails the test (see tests/browser)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from editorial.models import Entry
+from tests.browser.conftest import log_in
+from tests.factories import make_issue, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+COMPOSER = "/editorial/issues/2024/33/"
+
+
+@pytest.fixture
+def issue():
+    editor = make_user("editor", username="ed")
+    return make_issue(2024, 33, author=editor, entries_per_section=3)
+
+
+@pytest.fixture
+def page(new_page, issue):
+    page = new_page("editor")
+    log_in(page, "ed")
+    page.goto(COMPOSER)
+    return page
+
+
+def order(issue) -> list[tuple[int, str]]:
+    return list(
+        Entry.objects.filter(section__issue=issue)
+        .order_by("section__position", "position")
+        .values_list("section__position", "title")
+    )
+
+
+def card(page, title):
+    return page.locator("li.composer-entry").filter(
+        has=page.get_by_role("heading", name=title, exact=True)
+    )
+
+
+def titles(page, section_title):
+    region = page.locator("#composer-sections").get_by_role(
+        "region", name=section_title, exact=True
+    )
+    return region.locator(".composer-entry__title")
+
+
+def drag(page, source_title, target_title):
+    """Playwright's own drag_to, with both cards in the window first (the upper one at the
+    top, since the page must not scroll while the mouse button is down); returns once the
+    server's answer has replaced the list."""
+    source, target = card(page, source_title), card(page, target_title)
+    source_first = source.evaluate(
+        "(node, other) => !!(node.compareDocumentPosition(other) & 4)",  # 4: other follows
+        target.element_handle(),
+    )
+    (source if source_first else target).evaluate("node => node.scrollIntoView({block: 'start'})")
+    page.evaluate(
+        """() => {
+          window.listReplaced = false;
+          if (window.watchingList) return;
+          window.watchingList = true;
+          document.addEventListener("htmx:afterSettle", (event) => {
+            if (event.target.id === "composer-sections") window.listReplaced = true;
+          });
+        }"""
+    )
+    source.drag_to(target)
+    page.wait_for_function("() => window.listReplaced")
+
+
+def test_drag_and_drop_within_and_across_sections(page, issue):
+    drag(page, "分布式系统 条目 3", "分布式系统 条目 1")
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 3", "分布式系统 条目 1", "分布式系统 条目 2"]
+    )
+    drag(page, "分布式系统 条目 3", "分布式系统 条目 2")  # downwards: it takes the last place
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
+    )
+    drag(page, "云计算技术 条目 1", "分布式系统 条目 3")  # into another section
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 1", "分布式系统 条目 2", "云计算技术 条目 1", "分布式系统 条目 3"]
+    )
+    # The preview follows.
+    page.get_by_role("tab", name="Markdown").click()
+    expect(page.locator("#preview-panel-markdown pre")).to_contain_text(
+        "**3.** **云计算技术 条目 1**"
+    )
+    assert order(issue)[:4] == [
+        (1, "分布式系统 条目 1"),
+        (1, "分布式系统 条目 2"),
+        (1, "云计算技术 条目 1"),
+        (1, "分布式系统 条目 3"),
+    ]
+
+
+def test_keyboard_editing(page, issue):
+    first = card(page, "分布式系统 条目 1")
+    # A click on the card's text opens the form with the title focused; Escape cancels.
+    first.locator(".composer-entry__summary").click()
+    title = page.get_by_label("Title", exact=True).first
+    expect(title).to_be_focused()
+    title.press("Escape")
+    edit = card(page, "分布式系统 条目 1").get_by_role("button", name=re.compile(r"^Edit"))
+    expect(edit).to_be_focused()
+    # Enter on the focused Edit button, type, Ctrl+Enter saves and focus comes back.
+    page.keyboard.press("Enter")
+    title = page.locator("li.composer-entry--editing").get_by_label("Title", exact=True)
+    expect(title).to_be_focused()
+    title.fill("键盘改的标题")
+    title.press("Control+Enter")
+    saved = card(page, "键盘改的标题")
+    expect(saved.get_by_role("button", name=re.compile(r"^Edit"))).to_be_focused()
+    expect(page.locator("#preview-panel-reader")).to_contain_text("键盘改的标题")
+    # Move down with the keyboard: the button keeps the focus in the card's new place.
+    saved.get_by_role("button", name=re.compile(r"^Down")).press("Enter")
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 2", "键盘改的标题", "分布式系统 条目 3"]
+    )
+    expect(
+        card(page, "键盘改的标题").get_by_role("button", name=re.compile("Down"))
+    ).to_be_focused()
+    assert order(issue)[1] == (1, "键盘改的标题")
+
+
+def test_preview_tabs_follow_the_aria_pattern(page):
+    reader_tab = page.get_by_role("tab", name="Reader view")
+    markdown_tab = page.get_by_role("tab", name="Markdown")
+    expect(reader_tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#preview-panel-markdown")).to_be_hidden()
+    reader_tab.focus()
+    page.keyboard.press("ArrowRight")
+    expect(markdown_tab).to_be_focused()
+    expect(markdown_tab).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#preview-panel-markdown")).to_be_visible()
+    expect(page.locator("#preview-panel-reader")).to_be_hidden()
+    page.keyboard.press("Home")
+    expect(reader_tab).to_be_focused()
+    expect(page.locator("#preview-panel-reader")).to_be_visible()
+
+
+def test_delete_asks_then_offers_undo(page, issue):
+    target = card(page, "分布式系统 条目 2")
+    target.get_by_role("button", name=re.compile(r"^Delete")).click()
+    confirm = target.locator(".confirm").get_by_role("button", name="Delete", exact=True)
+    expect(confirm).to_be_focused()
+    confirm.press("Enter")
+    undo = page.locator("#composer-notice").get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    expect(card(page, "分布式系统 条目 2")).to_have_count(0)
+    expect(page.locator("#preview-panel-reader")).not_to_contain_text("分布式系统 条目 2")
+    undo.press("Enter")
+    expect(page.locator("#composer-notice")).to_contain_text("Restored")
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
+    )
+    assert order(issue)[1] == (1, "分布式系统 条目 2")
+
+
+def test_a_conflict_shows_both_texts(page, new_page, browser_errors, issue):
+    browser_errors.expected_statuses.add(409)
+    make_user("reviewer", username="rita")
+    other = new_page("reviewer")
+    log_in(other, "rita")
+    other.goto(COMPOSER)
+    for each in (page, other):
+        card(each, "分布式系统 条目 1").get_by_role("button", name=re.compile(r"^Edit")).click()
+    mine = page.locator("li.composer-entry--editing")
+    theirs = other.locator("li.composer-entry--editing")
+    theirs.get_by_label("Title", exact=True).fill("丽塔的标题")
+    theirs.get_by_role("button", name="Save").click()
+    expect(card(other, "丽塔的标题")).to_be_visible()
+    mine.get_by_label("Title", exact=True).fill("我的标题")
+    mine.get_by_role("button", name="Save").click()
+    conflict = page.locator("li.composer-entry--conflict")
+    expect(conflict.get_by_role("heading", name=re.compile("Someone else saved"))).to_be_focused()
+    expect(conflict).to_contain_text("丽塔的标题")
+    expect(conflict).to_contain_text("我的标题")
+    assert Entry.objects.filter(title="丽塔的标题").exists()
+    conflict.get_by_role("button", name="Use mine").click()
+    expect(card(page, "我的标题")).to_be_visible()
+    assert Entry.objects.get(title="我的标题").version == 3
+
+
+def test_everything_works_without_javascript(browser, live_server, issue):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="en-US"
+    )
+    try:
+        page = context.new_page()
+        log_in(page, "ed")
+        page.goto(COMPOSER)
+        # Both preview panels show, the tab list does not.
+        expect(page.locator("#preview-panel-reader")).to_be_visible()
+        expect(page.locator("#preview-panel-markdown")).to_be_visible()
+        expect(page.get_by_role("tablist")).to_be_hidden()
+        # Edit on its own page, back to the composer after saving.
+        card(page, "分布式系统 条目 1").get_by_role("button", name=re.compile(r"^Edit")).click()
+        page.wait_for_url(re.compile(r"/editorial/entries/\d+/edit/"))
+        page.get_by_label("Summary", exact=True).fill("没有脚本也能改")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url(re.compile(re.escape(COMPOSER)))
+        expect(page.get_by_text("没有脚本也能改").first).to_be_visible()
+        # Move with the buttons, delete through the confirmation page, undo from the notice.
+        card(page, "分布式系统 条目 1").get_by_role("button", name=re.compile(r"^Down")).click()
+        expect(titles(page, "分布式系统").first).to_have_text("分布式系统 条目 2")
+        card(page, "分布式系统 条目 1").get_by_role("button", name=re.compile(r"^Delete")).click()
+        page.wait_for_url(re.compile(r"/editorial/entries/\d+/delete/"))
+        page.locator(".confirm").get_by_role("button", name="Delete", exact=True).click()
+        expect(card(page, "分布式系统 条目 1")).to_have_count(0)
+        page.get_by_role("button", name="Undo").click()
+        expect(card(page, "分布式系统 条目 1")).to_have_count(1)
+        assert order(issue)[:2] == [(1, "分布式系统 条目 2"), (1, "分布式系统 条目 1")]
+    finally:
+        context.close()
