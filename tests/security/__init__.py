@@ -1,0 +1,1 @@
+"""Security checks: XSS through every editable field, CSRF, throttling, production settings."""
