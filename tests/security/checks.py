@@ -128,6 +128,16 @@ def markers_in_html(root) -> set[str]:
     return set(MARKER.findall(text_of(root)))
 
 
+def markers_in_values(root) -> set[str]:
+    """The payload markers in attribute values (a form given back with what was typed)."""
+    found = set()
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            for value in element.attrib.values():
+                found |= set(MARKER.findall(value))
+    return found
+
+
 def html_problems(content: bytes | str, *, admin: bool = False) -> tuple[list[str], set[str]]:
     """(problems, markers shown as text) of an HTML page or fragment."""
     root = parse_html(content)
