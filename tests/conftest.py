@@ -8,6 +8,9 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_user
 
+# One Chromium for the whole run, whichever folder its tests live in.
+pytest_plugins = ["tests.browser.fixtures"]
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SAMPLE = SHARED / "samples" / "2024-32.md"
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
-from tests.browser.conftest import log_in
+from tests.browser.fixtures import log_in
 from tests.factories import make_published_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from editorial.models import Comment, Entry, EntryStatus, IssueStatus, Revision
-from tests.browser.conftest import log_in
+from tests.browser.fixtures import log_in
 from tests.factories import make_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,6 @@ from django.test import Client
 from django.utils import translation
 
 from editorial.models import Entry
-
-# The real-browser fixtures (one Chromium, pages watched for console errors and CSP violations).
-from tests.browser.conftest import browser, browser_errors, new_page  # noqa: F401
 from tests.factories import make_issue, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry
-from tests.browser.conftest import log_in
+from tests.browser.fixtures import log_in
 from tests.factories import make_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from editorial.canonical.store import checksum, issue_markdown
 from editorial.models import Revision
-from tests.browser.conftest import browser, browser_errors, new_page  # noqa: F401 - fixtures
 from tests.factories import make_published_issue
 
 

@@ -1,0 +1,127 @@
+"""Real-browser tests: Playwright for Python driving Debian's Chromium against live_server.
+
+Never downloads a browser: /usr/bin/chromium must be installed (.ci/run installs it). Every page
+is watched for console errors, uncaught exceptions and Content-Security-Policy violations; a
+test fails on any of them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+# itself (to build data or check results) are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Init scripts run before the page's own scripts and are exempt from its CSP, so this listener
+# sees every violation and reports it on the console, where the collector below picks it up.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    "CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber
+  );
+});
+"""
+
+
+def require_chromium() -> Path:
+    """The system Chromium; missing fails under CI=true and skips elsewhere."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium); browser tests need it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+class BrowserErrors:
+    """Console errors, uncaught exceptions and CSP violations seen on the watched pages."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        # Answers the test provokes on purpose (e.g. a refused transition), by status code.
+        self.expected_statuses: set[int] = set()
+
+    def watch(self, page, label: str):
+        page.add_init_script(_REPORT_CSP_VIOLATIONS)
+        page.on("console", lambda message: self._console(label, message))
+        page.on("pageerror", lambda error: self.errors.append(f"[{label}] uncaught: {error}"))
+        return page
+
+    def _console(self, label, message):
+        if message.type != "error":
+            return
+        text = message.text
+        url = message.location.get("url", "")
+        if text.startswith("Failed to load resource: the server responded with a status of"):
+            status = int(text.split("status of ", 1)[1].split()[0])
+            if status in self.expected_statuses:
+                return
+        self.errors.append(f"[{label}] console: {text} ({url})")
+
+    def assert_none(self):
+        assert self.errors == [], "browser errors:\n" + "\n".join(self.errors)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def browser_errors():
+    errors = BrowserErrors()
+    yield errors
+    errors.assert_none()
+
+
+@pytest.fixture
+def new_page(browser, browser_errors, live_server):
+    """new_page(label) -> a page in its own browser context (own cookies: one per user),
+    in English, watched for errors; closed after the test."""
+    contexts = []
+
+    def make(label: str = "page"):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-US",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
+            viewport={"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return browser_errors.watch(context.new_page(), label)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username: str, password: str = "pw"):  # noqa: S107 - test accounts
+    """Log in through the login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
