@@ -89,7 +89,6 @@
       var status = event.detail.xhr ? event.detail.xhr.status : 0;
       if (status === 422) focusFirstInvalid(event.detail.target);
     }
-    applyAllTabs();
     initNotice();
     if (refreshPending) refreshSections();
   });
@@ -278,155 +277,10 @@
     if (drawer) closeDrawer(drawer);
   });
 
-  // --- preview tabs (WAI-ARIA tabs; without JavaScript both panels show) -------------------
-
-  function tabsOf(list) {
-    return Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
-  }
-
-  function applyTabs(list) {
-    list.hidden = false;
-    tabsOf(list).forEach(function (tab) {
-      var selected = tab.getAttribute("aria-selected") === "true";
-      tab.tabIndex = selected ? 0 : -1;
-      var panel = document.getElementById(tab.getAttribute("aria-controls"));
-      if (!panel) return;
-      panel.hidden = !selected;
-      var title = panel.querySelector("[data-tab-title]");
-      if (title) title.hidden = true;
-    });
-  }
-
-  function selectTab(list, tab) {
-    tabsOf(list).forEach(function (other) {
-      other.setAttribute("aria-selected", other === tab ? "true" : "false");
-    });
-    applyTabs(list);
-    tab.focus();
-  }
-
-  function applyAllTabs() {
-    document.querySelectorAll("[data-tabs]").forEach(applyTabs);
-  }
-
-  document.addEventListener("click", function (event) {
-    var tab = event.target.closest("[data-tabs] [role=tab]");
-    if (tab) selectTab(tab.closest("[data-tabs]"), tab);
-  });
-
-  document.addEventListener("keydown", function (event) {
-    var tab = event.target.closest && event.target.closest("[data-tabs] [role=tab]");
-    if (!tab) return;
-    var list = tab.closest("[data-tabs]");
-    var tabs = tabsOf(list);
-    var index = tabs.indexOf(tab);
-    var next = null;
-    if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
-    else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
-    else if (event.key === "Home") next = tabs[0];
-    else if (event.key === "End") next = tabs[tabs.length - 1];
-    if (next) {
-      event.preventDefault();
-      selectTab(list, next);
-    }
-  });
-
-  // --- drag and drop (native HTML5); the Up/Down/Move buttons do the same by keyboard -------
-
-  var drag = null; // {item, from, next}: the card being dragged and where it came from
-
-  var DRAGGABLE = "[data-sortable] > li.composer-entry--editable";
-
-  function initDraggables(root) {
-    if (!root.querySelectorAll) return;
-    var items = Array.prototype.slice.call(root.querySelectorAll(DRAGGABLE));
-    if (root.matches && root.matches(DRAGGABLE)) items.push(root);
-    items.forEach(function (item) { item.setAttribute("draggable", "true"); });
-  }
-
-  function sortableListAt(target) {
-    var section = target.closest && target.closest(".composer-section");
-    return section ? section.querySelector("[data-sortable]") : null;
-  }
-
-  function placeDragged(event, list) {
-    var over = event.target.closest("[data-sortable] > li.composer-entry");
-    if (over && over !== drag.item && over.parentElement === list) {
-      var rect = over.getBoundingClientRect();
-      var ratio = (event.clientY - rect.top) / (rect.height || 1);
-      var before;
-      if (ratio < 0.4) before = true;
-      else if (ratio > 0.6) before = false;
-      else {
-        // Over the middle: take the card's place, whichever way the dragged card comes from.
-        var comesFromAbove = drag.item.parentElement === list &&
-          (over.compareDocumentPosition(drag.item) & Node.DOCUMENT_POSITION_PRECEDING);
-        before = !comesFromAbove;
-      }
-      list.insertBefore(drag.item, before ? over : over.nextSibling);
-    } else if (!over && drag.item.parentElement !== list) {
-      list.appendChild(drag.item); // over another section, not over a card: to its end
-    }
-  }
-
-  document.addEventListener("dragstart", function (event) {
-    var item = event.target.closest && event.target.closest("[data-sortable] > li[draggable=true]");
-    if (!item || event.target !== item) return; // a link dragged out of a card stays a link
-    drag = { item: item, from: item.parentElement, next: item.nextElementSibling };
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", item.id);
-    window.setTimeout(function () { item.classList.add("composer-entry--ghost"); }, 0);
-  });
-
-  ["dragenter", "dragover"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (!drag) return;
-      var list = sortableListAt(event.target);
-      if (!list) return;
-      event.preventDefault();
-      event.dataTransfer.dropEffect = "move";
-      if (type === "dragover") placeDragged(event, list);
-    });
-  });
-
-  document.addEventListener("drop", function (event) {
-    if (!drag || !sortableListAt(event.target)) return;
-    event.preventDefault();
-    var item = drag.item;
-    var list = item.parentElement;
-    var moved = list !== drag.from || item.nextElementSibling !== drag.next;
-    var position = Array.prototype.filter.call(list.children, function (node) {
-      return node.matches("li.composer-entry");
-    }).indexOf(item) + 1;
-    drag = null;
-    item.classList.remove("composer-entry--ghost");
-    if (!moved) return;
-    window.htmx.ajax("POST", item.getAttribute("data-move-url"), {
-      source: item,
-      target: "#composer-sections",
-      swap: "outerHTML",
-      headers: { "X-Composer-Drag": "1" },
-      values: { section: list.getAttribute("data-section"), position: String(position) }
-    });
-  });
-
-  document.addEventListener("dragend", function () {
-    if (!drag) return;
-    // Dropped outside the sections (or cancelled with Escape): put the card back.
-    drag.from.insertBefore(drag.item, drag.next);
-    drag.item.classList.remove("composer-entry--ghost");
-    drag = null;
-  });
-
   function onReady() {
-    applyAllTabs();
     initNotice();
     focusMarked();
-    initDraggables(document);
-    if (window.htmx) {
-      window.htmx.onLoad(initDraggables);
-      window.htmx.onLoad(syncEntryStatus);
-    }
+    if (window.htmx) window.htmx.onLoad(syncEntryStatus);
   }
 
   if (document.readyState === "loading") {
