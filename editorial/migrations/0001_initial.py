@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,198 +16,487 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('url', models.CharField(max_length=2048, verbose_name='URL')),
-                ('url_key', models.CharField(db_index=True, editable=False, max_length=2048)),
-                ('summary', models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='summary')),
-                ('position', models.PositiveIntegerField(default=1, verbose_name='position')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('changes_requested', 'Changes requested'), ('approved', 'Approved')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Goes up with every saved change.', verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("url", models.CharField(max_length=2048, verbose_name="URL")),
+                ("url_key", models.CharField(db_index=True, editable=False, max_length=2048)),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                        verbose_name="summary",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=1, verbose_name="position")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("changes_requested", "Changes requested"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Goes up with every saved change.",
+                        verbose_name="version",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="last edited by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entry',
-                'verbose_name_plural': 'entries',
-                'ordering': ['position', 'pk'],
-                'permissions': [('review_entry', 'Can approve entries or request changes')],
+                "verbose_name": "entry",
+                "verbose_name_plural": "entries",
+                "ordering": ["position", "pk"],
+                "permissions": [("review_entry", "Can approve entries or request changes")],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='editorial.comment', verbose_name='in reply to')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='editorial.entry', verbose_name='entry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        validators=[django.core.validators.MaxLengthValidator(4000)],
+                        verbose_name="comment",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="editorial.comment",
+                        verbose_name="in reply to",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="editorial.entry",
+                        verbose_name="entry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Issue',
+            name="Issue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1000), django.core.validators.MaxValueValidator(9999)], verbose_name='year')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9999)], verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, help_text='When readers see it; a time in the future schedules the issue.', null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1000),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9999),
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When readers see it; a time in the future schedules the issue.",
+                        null=True,
+                        verbose_name="published at",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'issue',
-                'verbose_name_plural': 'issues',
-                'ordering': ['-year', '-number'],
-                'permissions': [('publish_issue', 'Can publish, schedule and reopen issues')],
+                "verbose_name": "issue",
+                "verbose_name_plural": "issues",
+                "ordering": ["-year", "-number"],
+                "permissions": [("publish_issue", "Can publish, schedule and reopen issues")],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=40, verbose_name='from')),
-                ('to_state', models.CharField(blank=True, max_length=40, verbose_name='to')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='editorial.entry', verbose_name='entry')),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='editorial.issue', verbose_name='issue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=40, verbose_name="from")),
+                ("to_state", models.CharField(blank=True, max_length=40, verbose_name="to")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="editorial.entry",
+                        verbose_name="entry",
+                    ),
+                ),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="editorial.issue",
+                        verbose_name="issue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Presence',
+            name="Presence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='presences', to='editorial.issue')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="presences",
+                        to="editorial.issue",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='revision')),
-                ('markdown', models.TextField(verbose_name='markdown')),
-                ('checksum', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('note', models.TextField(blank=True, verbose_name='correction note')),
-                ('published_at', models.DateTimeField(verbose_name='visible from')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='editorial.issue', verbose_name='issue')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="revision")),
+                ("markdown", models.TextField(verbose_name="markdown")),
+                ("checksum", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("note", models.TextField(blank=True, verbose_name="correction note")),
+                ("published_at", models.DateTimeField(verbose_name="visible from")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="editorial.issue",
+                        verbose_name="issue",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revision',
-                'verbose_name_plural': 'revisions',
-                'ordering': ['issue', '-number'],
-                'get_latest_by': 'number',
+                "verbose_name": "revision",
+                "verbose_name_plural": "revisions",
+                "ordering": ["issue", "-number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('position', models.PositiveIntegerField(default=1, verbose_name='position')),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='editorial.issue', verbose_name='issue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("position", models.PositiveIntegerField(default=1, verbose_name="position")),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="editorial.issue",
+                        verbose_name="issue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'section',
-                'verbose_name_plural': 'sections',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "section",
+                "verbose_name_plural": "sections",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='entry',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='editorial.section', verbose_name='section'),
+            model_name="entry",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="editorial.section",
+                verbose_name="section",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.UniqueConstraint(fields=('year', 'number'), name='issue_year_number_unique'),
+            model_name="issue",
+            constraint=models.UniqueConstraint(
+                fields=("year", "number"), name="issue_year_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1000), ('year__lte', 9999)), name='issue_year_four_digits'),
+            model_name="issue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1000), ("year__lte", 9999)),
+                name="issue_year_four_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 9999)), name='issue_number_range'),
+            model_name="issue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 9999)),
+                name="issue_number_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'published'])), name='issue_status_valid'),
+            model_name="issue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "in_review", "published"])),
+                name="issue_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issue',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='issue_published_has_time'),
+            model_name="issue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="issue_published_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='presence',
-            constraint=models.UniqueConstraint(fields=('issue', 'user'), name='presence_once_per_user'),
+            model_name="presence",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "user"), name="presence_once_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(fields=('issue', 'number'), name='revision_number_unique'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "number"), name="revision_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='revision_number_positive'),
+            model_name="revision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="revision_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('issue', 'title'), name='section_title_once_per_issue'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "title"), name="section_title_once_per_issue"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('issue', 'position'), name='section_position_unique'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "position"), name="section_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='section_position_positive'),
+            model_name="section",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="section_position_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='section_title_not_empty'),
+            model_name="section",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="section_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(fields=('section', 'position'), name='entry_position_unique'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(
+                fields=("section", "position"), name="entry_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='entry_position_positive'),
+            model_name="entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="entry_position_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='entry_title_not_empty'),
+            model_name="entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="entry_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='entry_url_http'),
+            model_name="entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("url__startswith", "http://"), ("url__startswith", "https://"), _connector="OR"
+                ),
+                name="entry_url_http",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'changes_requested', 'approved'])), name='entry_status_valid'),
+            model_name="entry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "submitted", "changes_requested", "approved"])
+                ),
+                name="entry_status_valid",
+            ),
         ),
     ]

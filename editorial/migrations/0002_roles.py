@@ -5,11 +5,22 @@ from django.db import migrations
 
 GROUP_PERMISSIONS = {
     "Editors": [
-        "add_issue", "change_issue", "view_issue",
-        "add_section", "change_section", "view_section", "delete_section",
-        "add_entry", "change_entry", "view_entry", "delete_entry",
-        "add_comment", "change_comment", "view_comment",
-        "view_revision", "view_auditevent",
+        "add_issue",
+        "change_issue",
+        "view_issue",
+        "add_section",
+        "change_section",
+        "view_section",
+        "delete_section",
+        "add_entry",
+        "change_entry",
+        "view_entry",
+        "delete_entry",
+        "add_comment",
+        "change_comment",
+        "view_comment",
+        "view_revision",
+        "view_auditevent",
     ],
 }
 GROUP_PERMISSIONS["Reviewers"] = [*GROUP_PERMISSIONS["Editors"], "review_entry", "publish_issue"]
