@@ -175,3 +175,10 @@ def test_a_refused_url_is_answered_with_a_clean_message_and_nothing_stored(url, 
         assert checks.element_problems(root) == []
         assert "XSS01" in checks.markers_in_values(root)  # the form comes back, inert
     assert not Entry.objects.exists()
+    # The duplicate-link check that runs while typing answers it too, without a server error.
+    for htmx in (False, True):
+        response = editor.client.get(
+            reverse("editorial:check_url"), {"url": url}, **(HTMX if htmx else {})
+        )
+        assert response.status_code < 500, (url, response.status_code)
+        assert checks.html_problems(response.content)[0] == []
