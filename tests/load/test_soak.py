@@ -367,8 +367,8 @@ def test_readers_and_editors_against_gunicorn_get_no_server_error():
     assert all(status < 500 for status in soak.statuses), soak.statuses
     # It did real work: many reads, saves that went through, moves, approvals and comments.
     kinds = soak.kinds
-    assert sum(n for (kind, _), n in kinds.items() if kind == "read") >= 200, kinds
-    assert kinds[("save", 200)] + kinds[("save", 302)] >= 10, kinds
-    assert kinds[("move", 200)] >= 10, kinds
-    assert kinds[("read", 304)] >= 10, kinds
+    assert sum(n for (kind, _), n in kinds.items() if kind == "read") >= 100, kinds
+    assert kinds[("save", 200)] + kinds[("save", 302)] >= 5, kinds
+    assert kinds[("move", 200)] >= 5, kinds
+    assert kinds[("read", 304)] >= 5, kinds
     assert problems == []
