@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_user
@@ -23,6 +24,14 @@ def required_file(path: Path) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly speaks English in tests, so assertions can quote its messages;
+    requests still get their language from the middleware (Chinese unless chosen)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from editorial.canonical.store import checksum, issue_markdown
@@ -88,3 +89,10 @@ def make_published_issue(year: int = 2024, number: int = 32, sections=None, *, w
         issue=issue, number=1, markdown=markdown, checksum=checksum(markdown), published_at=when
     )
     return issue
+
+
+def english_client() -> Client:
+    """A test client whose visitor chose the English interface (the language cookie)."""
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client

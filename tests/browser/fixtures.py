@@ -109,6 +109,8 @@ def new_page(browser, browser_errors, live_server):
             accept_downloads=True,
             viewport={"width": 1280, "height": 900},
         )
+        # The interface is Chinese unless the visitor chose English with the language switch.
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         context.set_default_timeout(10_000)
         contexts.append(context)
         return browser_errors.watch(context.new_page(), label)

@@ -3,11 +3,10 @@
 import html5lib
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.utils import translation
 
 from editorial.models import Entry
-from tests.factories import make_issue, make_user
+from tests.factories import english_client, make_issue, make_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HISTORY_RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
@@ -23,8 +22,8 @@ def english():
 
 @pytest.fixture
 def client():
-    """A browser that asks for English pages."""
-    return Client(headers={"Accept-Language": "en"})
+    """A browser whose visitor chose English pages."""
+    return english_client()
 
 
 @pytest.fixture

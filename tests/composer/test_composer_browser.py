@@ -193,6 +193,7 @@ def test_everything_works_without_javascript(browser, live_server, issue):
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, locale="en-US"
     )
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     try:
         page = context.new_page()
         log_in(page, "ed")

@@ -4,19 +4,18 @@ are shown side by side, and the second person chooses. Nothing is overwritten si
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from editorial.models import Entry
 from tests.composer.conftest import HTMX, assert_valid_fragment, assert_valid_html
-from tests.factories import make_user
+from tests.factories import english_client, make_user
 
 
 @pytest.fixture
 def two_clients(issue, editor):
-    first = Client(headers={"Accept-Language": "en"})
+    first = english_client()
     first.force_login(editor)
-    second = Client(headers={"Accept-Language": "en"})
+    second = english_client()
     second.force_login(make_user("reviewer", username="rita"))
     return first, second
 

@@ -5,19 +5,18 @@ from datetime import timedelta
 import html5lib
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.utils import timezone
 
 from editorial.canonical.store import checksum, issue_markdown
 from editorial.models import Revision
-from tests.factories import make_published_issue
+from tests.factories import english_client, make_published_issue
 
 
 @pytest.fixture
 def client():
     """A browser asking for the English interface, so assertions on interface text do not
     depend on the Chinese catalogue."""
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    return english_client()
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,7 @@ def test_search_updates_as_you_type_and_works_without_javascript(new_page, brows
     page.wait_for_url("**/issues/2024/32/#s2-e1")
 
     no_js = browser.new_context(java_script_enabled=False, locale="en-US")
+    no_js.add_cookies([{"name": "django_language", "value": "en", "url": page.url}])
     try:
         plain = no_js.new_page()
         plain.goto(page.url.split("/issues/")[0] + "/search/")

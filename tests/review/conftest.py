@@ -4,11 +4,17 @@ import pytest
 from django.contrib.messages import get_messages
 
 from editorial.models import Entry, EntryStatus, IssueStatus
-from tests.factories import make_issue
+from tests.factories import english_client, make_issue
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HISTORY_RESTORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
 MODES = {"plain": {}, "htmx": HTMX, "history_restore": HISTORY_RESTORE}
+
+
+@pytest.fixture
+def client():
+    """A visitor who chose the English interface, so assertions read in English."""
+    return english_client()
 
 
 @pytest.fixture

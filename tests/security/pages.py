@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import english_client
 from tests.security import checks
 from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS
 
 
 def client_for(user=None) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     if user is not None:
         client.force_login(user)
     return client

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_issue, make_published_issue
+from tests.factories import english_client, make_issue, make_published_issue
 from tests.security.test_deploy_check import production_settings
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,9 @@ def production_security(settings, production):
 
 
 def csrf_client() -> Client:
-    return Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "en"
+    return client
 
 
 def token_from(client: Client, url: str) -> str:
@@ -138,7 +140,7 @@ def token_from_secure(client: Client, url: str) -> str:
 
 
 def test_session_and_csrf_cookies_are_secure_in_production(editor, production_security):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     token = token_from_secure(client, reverse("login"))
     csrf = client.cookies["csrftoken"]
     assert csrf["secure"] and csrf["samesite"] == "Lax"
@@ -157,12 +159,12 @@ def test_session_and_csrf_cookies_are_secure_in_production(editor, production_se
 
 
 def test_a_logged_out_session_cannot_be_replayed(editor, production_security):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(editor)
     stolen = client.cookies["sessionid"].value
     assert client.get(reverse("editorial:dashboard"), secure=True).status_code == 200
     client.post(reverse("logout"), secure=True)
-    thief = Client(HTTP_ACCEPT_LANGUAGE="en")
+    thief = english_client()
     thief.cookies["sessionid"] = stolen
     response = thief.get(reverse("editorial:dashboard"), secure=True)
     assert response.status_code == 302

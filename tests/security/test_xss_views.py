@@ -2,11 +2,10 @@
 publisher fills (plain and htmx), every response parsed, then every page of the result."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from editorial.models import Comment, Entry, Issue, IssueStatus, Revision, Section
-from tests.factories import make_user
+from tests.factories import english_client, make_user
 from tests.security import checks
 from tests.security.pages import assert_pages_carry_nothing_executable
 from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS, marked
@@ -39,7 +38,7 @@ class Poster:
     """Posts forms as one person and checks every response it gets back."""
 
     def __init__(self, user):
-        self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        self.client = english_client()
         self.client.force_login(user)
         self.markers: set[str] = set()
 
