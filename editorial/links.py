@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_URL_LENGTH = 2048
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f]")
+# Characters RFC 3986 never allows unencoded; "<" or a quote in a link could close markup
+# wherever the URL is written out (the markdown export writes it verbatim).
+_UNSAFE = re.compile(r'[<>"{}|\\^`]')
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -28,6 +31,10 @@ def validate_entry_url(url: str) -> None:
     if not url.lower().startswith(("http://", "https://")):
         raise ValidationError(
             _("URL: only absolute http:// or https:// addresses are allowed."), code="url_scheme"
+        )
+    if _UNSAFE.search(url):
+        raise ValidationError(
+            _('URL: the characters < > " { } | \\ ^ ` must be percent-encoded.'), code="url_chars"
         )
     try:
         _url_validator(url)

@@ -2,6 +2,7 @@
 
 import html
 import re
+import threading
 import unicodedata
 
 import bleach
@@ -33,7 +34,18 @@ def _only_web_links(attrs, new=False):
     return attrs
 
 
-_linker = Linker(callbacks=[_only_web_links], skip_tags={"pre", "code"}, parse_email=False)
+# A bleach Linker keeps parser state while it works, so threads (gunicorn's gthread workers)
+# must not share one: each thread gets its own.
+_local = threading.local()
+
+
+def _linker() -> Linker:
+    linker = getattr(_local, "linker", None)
+    if linker is None:
+        linker = _local.linker = Linker(
+            callbacks=[_only_web_links], skip_tags={"pre", "code"}, parse_email=False
+        )
+    return linker
 
 
 def linkify_summary(text: str) -> SafeString:
@@ -44,4 +56,4 @@ def linkify_summary(text: str) -> SafeString:
     # times faster. Escaping alone is what linkify gives such a text.
     if "." not in escaped:
         return mark_safe(escaped)  # noqa: S308 - escaped above
-    return mark_safe(_linker.linkify(escaped))  # noqa: S308 - input escaped above, output by bleach
+    return mark_safe(_linker().linkify(escaped))  # noqa: S308 - input escaped above, output by bleach
