@@ -7,11 +7,12 @@ their authors, comments with their authors) however many entries the issue has.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from editorial.links import display_url, url_key
+from editorial.links import display_url, url_key, validate_entry_url
 from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
 from editorial.selectors.review import entry_threads
 
@@ -152,10 +153,13 @@ def sibling_sections(issue: Issue) -> list[Section]:
 def duplicate_links(url: str, *, exclude_entry: int | None = None, limit: int = 10) -> list:
     """Entries whose link is the same as `url` after normalising (see links.url_key), newest
     issue first, each with its section and issue loaded."""
-    key = url_key(url or "")
-    if not key:
+    try:
+        # Stored links are all valid; an invalid one (half typed, or with a NUL byte that
+        # PostgreSQL refuses in a query) cannot match any of them.
+        validate_entry_url((url or "").strip())
+    except ValidationError:
         return []
-    entries = Entry.objects.filter(url_key=key).select_related("section__issue")
+    entries = Entry.objects.filter(url_key=url_key(url)).select_related("section__issue")
     if exclude_entry:
         entries = entries.exclude(pk=exclude_entry)
     return list(
