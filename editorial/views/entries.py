@@ -305,7 +305,33 @@ def entry_move(request, pk):
         }
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
+    if moved.section_id == before[0]:
+        # A reorder inside one section: only that section is sent back, not the whole issue
+        # (a 500-entry issue is megabytes of cards).
+        response = section_response(
+            request, issue, moved.section_id, notice_text=note, focus_entry=moved.pk, focus=focus
+        )
+        retarget(response, f"#section-{moved.section_id}")
+        return reswap(response, "outerHTML")
     return sections_response(request, issue, notice_text=note, focus_entry=moved.pk, focus=focus)
+
+
+def section_response(request, issue, section_pk: int, **extra):
+    """One section, freshly read, as its card list (htmx), with the composer's notice."""
+    section = composer_section(section_pk)
+    for item in section.entries_list:
+        item.actions = workflow.entry_actions(item, request.user)
+    context = {
+        "section": section,
+        "issue": issue,
+        "editable": True,
+        "sections": sibling_sections(issue),
+        "composer_url": composer_url(issue),
+        **extra,
+    }
+    return changed(
+        render_view(request, "editorial/section.html", context, partial="section_changed")
+    )
 
 
 def _error_text(error) -> str:
@@ -330,20 +356,7 @@ def entry_delete(request, pk):
     if not wants_fragment(request):
         url = reverse("editorial:composer", args=[issue.year, issue.number])
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
-    section = composer_section(section_pk)
-    for item in section.entries_list:
-        item.actions = workflow.entry_actions(item, request.user)
-    context = {
-        "section": section,
-        "issue": issue,
-        "editable": True,
-        "sections": sibling_sections(issue),
-        "composer_url": composer_url(issue),
-        "undo_event": event,
-    }
-    return changed(
-        render_view(request, "editorial/section.html", context, partial="section_changed")
-    )
+    return section_response(request, issue, section_pk, undo_event=event)
 
 
 @editor_required

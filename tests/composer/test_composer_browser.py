@@ -54,7 +54,7 @@ def titles(page, section_title):
 def drag(page, source_title, target_title):
     """Playwright's own drag_to, with both cards in the window first (the upper one at the
     top, since the page must not scroll while the mouse button is down); returns once the
-    server's answer has replaced the list."""
+    server's answer has replaced the section (a move inside it) or the list (across)."""
     source, target = card(page, source_title), card(page, target_title)
     source_first = source.evaluate(
         "(node, other) => !!(node.compareDocumentPosition(other) & 4)",  # 4: other follows
@@ -67,7 +67,9 @@ def drag(page, source_title, target_title):
           if (window.watchingList) return;
           window.watchingList = true;
           document.addEventListener("htmx:afterSettle", (event) => {
-            if (event.target.id === "composer-sections") window.listReplaced = true;
+            const replaced = event.target.id === "composer-sections"
+              || event.target.classList.contains("composer-section");
+            if (replaced) window.listReplaced = true;
           });
         }"""
     )
