@@ -201,6 +201,10 @@ DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", True)
 # Seconds a rendered reader page stays in the cache (dropped early when an issue changes).
 DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600"))
+# How many reverse proxies (nginx, a load balancer) stand in front of the app servers and add
+# to X-Forwarded-For; 0 means clients connect directly. The login throttle counts by the
+# address the outermost proxy saw.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Failed logins for one user name from one address before a pause, and the pause in seconds.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))

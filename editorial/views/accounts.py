@@ -11,10 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 
+def client_address(request) -> str:
+    """The visitor's address. Behind TRUSTED_PROXY_HOPS reverse proxies it is the address the
+    outermost of them saw, read from the right of X-Forwarded-For (what a client writes on the
+    left could be anything)."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _throttle_key(request, username: str) -> str:
     # Per user name and client address: one attacker cannot lock everyone out of one account
     # from elsewhere, and cannot try many passwords from one address either.
-    address = request.META.get("REMOTE_ADDR", "") if request else ""
+    address = client_address(request) if request else ""
     digest = hashlib.sha256(f"{username.lower()}|{address}".encode()).hexdigest()
     return f"login-failures:{digest}"
 

@@ -53,3 +53,19 @@ def test_inactive_user_cannot_log_in(client, editor):
     editor.save()
     client.post(reverse("login"), {"username": "editor", "password": "pw"})
     assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_failures_count_by_the_forwarded_address(client, editor, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_HOPS = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "editor", "password": "nope"}, **attacker)
+    # The real editor comes through the same proxy from another address: not paused.
+    response = client.post(
+        reverse("login"),
+        {"username": "editor", "password": "pw"},
+        HTTP_X_FORWARDED_FOR="192.0.2.44",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert response.status_code == 302
