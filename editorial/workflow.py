@@ -320,7 +320,7 @@ def issue_publish(issue: Issue, *, by, at=None, note: str = "") -> Revision:
     needs a public correction note (ignored the first time). One audit row."""
     issue = lock_issue(issue.pk)
     target = _issue_target(issue, "publish")
-    require(roles.can_publish(by), _("Only publishers can publish issues."))
+    require(roles.can_publish(by), _("Only reviewers can publish issues."))
     counts = _entry_counts(issue)
     if not counts["total"]:
         raise TransitionError(_("An issue needs at least one entry to be published."))
@@ -386,7 +386,7 @@ def issue_reopen(issue: Issue, *, by, comment: str) -> Issue:
     """
     issue = lock_issue(issue.pk)
     target = _issue_target(issue, "reopen")
-    require(roles.can_publish(by), _("Only publishers can reopen issues."))
+    require(roles.can_publish(by), _("Only reviewers can reopen issues."))
     body = clean_comment(comment)
     now = timezone.now()
     pending = issue.revisions.filter(published_at__gt=now)
