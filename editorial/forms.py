@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from editorial.guards import TransitionError
 from editorial.links import MAX_URL_LENGTH
 from editorial.models import Issue
 from editorial.rules import SECTION_TITLE_MAX, SUMMARY_MAX, TITLE_MAX
@@ -14,6 +15,19 @@ QUICK_ADD_MAX = 100_000
 
 class ServiceErrorsMixin:
     """Put a service's ValidationError on the form: known fields on the field, others on top."""
+
+    def run_service(self, action):
+        """Call action(cleaned_data) if the form is valid; a service's refusal becomes this
+        form's errors. What action returned, or None when the form or the service refused."""
+        if not self.is_valid():
+            return None
+        try:
+            return action(self.cleaned_data)
+        except ValidationError as error:
+            self.add_service_error(error)
+        except TransitionError as error:
+            self.add_error(None, error.message)
+        return None
 
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

@@ -201,21 +201,17 @@ def entry_create(request, pk):
             partial="add_form",
         )
     form = EntryForm(request.POST)
-    if form.is_valid():
-        try:
-            created = services.entry_create(section, **_fields(form), by=request.user)
-        except ValidationError as error:
-            form.add_service_error(error)
-        except TransitionError as error:
-            form.add_error(None, error.message)
-        else:
-            if wants_fragment(request):
-                return _added_response(request, section, [created], quick=False)
-            return redirect_after_post(
-                request,
-                composer_url(section.issue, f"entry-{created.pk}"),
-                _("Added “%(title)s”.") % {"title": created.title},
-            )
+    created = form.run_service(
+        lambda data: services.entry_create(section, **_fields(form), by=request.user)
+    )
+    if created is not None:
+        if wants_fragment(request):
+            return _added_response(request, section, [created], quick=False)
+        return redirect_after_post(
+            request,
+            composer_url(section.issue, f"entry-{created.pk}"),
+            _("Added “%(title)s”.") % {"title": created.title},
+        )
     return _section_form_error(request, section, "add_entry", "add_form", form)
 
 
@@ -238,24 +234,18 @@ def quick_add(request, pk):
             partial="quick_form",
         )
     form = QuickAddForm(request.POST)
-    if form.is_valid():
-        try:
-            created = services.entries_quick_add(
-                section, text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except TransitionError as error:
-            form.add_error(None, error.message)
-        else:
-            if wants_fragment(request):
-                return _added_response(request, section, created, quick=True)
-            message = ngettext(
-                "Added %(count)d entry.", "Added %(count)d entries.", len(created)
-            ) % {"count": len(created)}
-            return redirect_after_post(
-                request, composer_url(section.issue, f"section-{section.pk}"), message
-            )
+    created = form.run_service(
+        lambda data: services.entries_quick_add(section, text=data["text"], by=request.user)
+    )
+    if created is not None:
+        if wants_fragment(request):
+            return _added_response(request, section, created, quick=True)
+        message = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(created)) % {
+            "count": len(created)
+        }
+        return redirect_after_post(
+            request, composer_url(section.issue, f"section-{section.pk}"), message
+        )
     return _section_form_error(request, section, "quick_add", "quick_form", form)
 
 

@@ -62,22 +62,14 @@ def section_create(request, year, number):
     """Add a section at the end of the issue (the form is on the composer page)."""
     issue = get_object_or_404(Issue, year=year, number=number)
     form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            section = services.section_create(
-                issue, title=form.cleaned_data["title"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except TransitionError as error:
-            form.add_error(None, error.message)
-        else:
-            note = _("Added the section “%(title)s”.") % {"title": section.title}
-            if not wants_fragment(request):
-                return redirect_after_post(
-                    request, _composer_url(issue, f"section-{section.pk}"), note
-                )
-            return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+    section = form.run_service(
+        lambda data: services.section_create(issue, title=data["title"], by=request.user)
+    )
+    if section is not None:
+        note = _("Added the section “%(title)s”.") % {"title": section.title}
+        if not wants_fragment(request):
+            return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
+        return sections_response(request, issue, notice_text=note, focus_section=section.pk)
     return _form_error(
         request,
         issue,
@@ -97,22 +89,14 @@ def section_rename(request, pk):
     if request.method != "POST":
         return _page(request, issue, "rename", section=section, partial="rename_form")
     form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            renamed = services.section_rename(
-                section, title=form.cleaned_data["title"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except TransitionError as error:
-            form.add_error(None, error.message)
-        else:
-            note = _("Renamed the section to “%(title)s”.") % {"title": renamed.title}
-            if not wants_fragment(request):
-                return redirect_after_post(
-                    request, _composer_url(issue, f"section-{section.pk}"), note
-                )
-            return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+    renamed = form.run_service(
+        lambda data: services.section_rename(section, title=data["title"], by=request.user)
+    )
+    if renamed is not None:
+        note = _("Renamed the section to “%(title)s”.") % {"title": renamed.title}
+        if not wants_fragment(request):
+            return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
+        return sections_response(request, issue, notice_text=note, focus_section=section.pk)
     return _form_error(
         request,
         issue,
