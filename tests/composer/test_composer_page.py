@@ -60,8 +60,8 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
         assert f'action="{reverse("editorial:entry_create", args=[section.pk])}"' in html
         assert f'action="{reverse("editorial:quick_add", args=[section.pk])}"' in html
     # The preview reloads after every change; presence is polled.
-    assert 'hx-trigger="issue-changed from:body"' in html
-    assert 'hx-trigger="load, every 20s"' in html
+    assert 'data-hx-trigger="issue-changed from:body"' in html
+    assert 'data-hx-trigger="load, every 20s"' in html
     assert 'role="tablist"' in html and 'role="tabpanel"' in html
     assert reverse("editorial:markdown", args=[issue.year, issue.number]) in html
 

@@ -79,9 +79,9 @@ def test_add_entry_htmx_appends_the_card_and_empties_the_form(editor_client, iss
     assert html.lstrip().startswith('<li class="composer-entry composer-entry--draft')
     assert f'id="entry-{entry.pk}"' in html
     # Out of band: a fresh form (focus on its title), the section's count, the notice.
-    assert f'id="add-{section.pk}-form"' in html and 'hx-swap-oob="true"' in html
+    assert f'id="add-{section.pk}-form"' in html and 'data-hx-swap-oob="true"' in html
     assert 'value=""' in html and "data-focus" in html
-    assert f'id="section-count-{section.pk}" hx-swap-oob="true">3 entries' in html
+    assert f'id="section-count-{section.pk}" data-hx-swap-oob="true">3 entries' in html
     assert "Added “新条目”." in html
     assert_valid_fragment(html)
 
@@ -167,7 +167,7 @@ def test_quick_add_canonical_markdown_by_htmx(editor_client, issue):
     assert response.status_code == 200
     assert "issue-changed" in triggered(response)
     assert "规范条目" in html and "Added 1 entry." in html
-    assert f'id="quick-{section.pk}-form"' in html and 'hx-swap-oob="true"' in html
+    assert f'id="quick-{section.pk}-form"' in html and 'data-hx-swap-oob="true"' in html
     assert_valid_fragment(html)
     assert Entry.objects.get(title="规范条目").section == section
 
@@ -211,7 +211,7 @@ def test_edit_form_in_every_mode(editor_client, issue, mode):
     assert f'name="version" value="{entry.version}"' in html
     assert f'value="{entry.title}"' in html
     # The URL is checked for duplicates on load and while typing.
-    assert 'hx-trigger="load, input changed delay:400ms"' in html
+    assert 'data-hx-trigger="load, input changed delay:400ms"' in html
     assert f'"entry": "{entry.pk}"' in html
     assert "data-cancel" in html
     if mode == "htmx":
@@ -443,7 +443,7 @@ def test_delete_htmx_then_undo(editor_client, issue):
     assert html.lstrip().startswith(f'<section class="composer-section" id="section-{section.pk}"')
     assert f'id="entry-{entry.pk}"' not in html
     assert '<span class="composer-entry__number">1.</span>' in html  # renumbered
-    assert 'id="composer-notice"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="composer-notice"' in html and 'data-hx-swap-oob="true"' in html
     assert "Undo" in html and "data-undo" in html
     assert_valid_fragment(html)
     response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]), **HTMX)

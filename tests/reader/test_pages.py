@@ -255,7 +255,7 @@ def test_htmx_get_gets_a_whole_page_or_the_results(client, name):
     assert b"<!DOCTYPE html>" in plain.content and b"<!DOCTYPE html>" in restore.content
     if name == "search":
         assert b"<!DOCTYPE html>" not in htmx.content
-        assert b'hx-swap-oob="innerHTML"' in htmx.content
+        assert b'data-hx-swap-oob="innerHTML"' in htmx.content
         assert "HX-Request" in htmx["Vary"]
     else:
         assert b"<!DOCTYPE html>" in htmx.content

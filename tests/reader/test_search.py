@@ -168,6 +168,6 @@ def test_htmx_search_returns_only_results_with_the_status_out_of_band(client, pu
     response = client.get("/search/", {"q": "预处理"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "<html" not in html and "<form" not in html
-    assert 'id="search-status"' in html and 'hx-swap-oob="innerHTML"' in html
+    assert 'id="search-status"' in html and 'data-hx-swap-oob="innerHTML"' in html
     assert "解耦数据<mark>预处理</mark>层" in html
     assert "HX-Request" in response["Vary"]

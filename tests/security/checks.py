@@ -49,6 +49,11 @@ URL_ATTRIBUTES = {
     "hx-put",
     "hx-patch",
     "hx-delete",
+    "data-hx-get",
+    "data-hx-post",
+    "data-hx-put",
+    "data-hx-patch",
+    "data-hx-delete",
 }
 DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 # Browsers ignore ASCII white space and control characters inside a URL's scheme.
