@@ -29,6 +29,10 @@ install: $(VENV)/.installed
 migrate: install
 	$(MANAGE) migrate --noinput
 
+# `make run` is for development: DEBUG on (demo accounts, full error pages, static files
+# straight from static/). Production uses `make serve` with settings from the environment.
+run demo: export DEBUG := 1
+
 demo: migrate
 	$(MANAGE) load_demo
 
