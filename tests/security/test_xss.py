@@ -28,25 +28,6 @@ pytestmark = pytest.mark.django_db
 SECTIONS = 3
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def people():
-    return {
-        "editor": make_user("editor", username="editor"),
-        "reviewer": make_user("reviewer", username="reviewer"),
-        "publisher": make_user("reviewer", username="publisher"),
-        "admin": make_user("superuser", username="admin"),
-    }
-
-
 def fill_issue(year, number, people, *, first_marker=0):
     """An issue whose section titles, entries (title, URL, summary) and comments all carry
     payloads; returns it in draft."""

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Comment, Entry, Issue, IssueStatus, Revision, Section
-from tests.factories import english_client, make_user
+from tests.factories import english_client
 from tests.security import checks
 from tests.security.pages import assert_pages_carry_nothing_executable
 from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS, marked
@@ -13,25 +13,6 @@ from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOA
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def people():
-    return {
-        "editor": make_user("editor", username="editor"),
-        "reviewer": make_user("reviewer", username="reviewer"),
-        "publisher": make_user("reviewer", username="publisher"),
-        "admin": make_user("superuser", username="admin"),
-    }
 
 
 class Poster:
