@@ -181,25 +181,26 @@ def _section_form_error(request, section: Section, mode: str, form_name: str, fo
     return reswap(response, "outerHTML")
 
 
+def _section_form_page(request, section, mode: str, partial: str, **extra):
+    """An empty add-entry or quick-add form: its own page, or the fragment for htmx."""
+    context = {
+        "section": section,
+        "issue": section.issue,
+        "editable": is_editable(section.issue),
+        "mode": mode,
+        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
+        **extra,
+    }
+    return render_view(request, "editorial/section.html", context, partial=partial)
+
+
 @editor_required
 @require_http_methods(FORM_METHODS)
 def entry_create(request, pk):
     """Add an entry at the end of a section (htmx: the card is appended, the form emptied)."""
     section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
     if request.method != "POST":
-        return render_view(
-            request,
-            "editorial/section.html",
-            {
-                "section": section,
-                "issue": section.issue,
-                "editable": is_editable(section.issue),
-                "mode": "add_entry",
-                "page_title": _("Add an entry"),
-                "focus_field": "title",
-            },
-            partial="add_form",
-        )
+        return _section_form_page(request, section, "add_entry", "add_form", focus_field="title")
     form = EntryForm(request.POST)
     created = form.run_service(
         lambda data: services.entry_create(section, **_fields(form), by=request.user)
@@ -221,18 +222,7 @@ def quick_add(request, pk):
     """Paste several entries at once: all are added, or none and the line that is wrong."""
     section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
     if request.method != "POST":
-        return render_view(
-            request,
-            "editorial/section.html",
-            {
-                "section": section,
-                "issue": section.issue,
-                "editable": is_editable(section.issue),
-                "mode": "quick_add",
-                "page_title": _("Quick add"),
-            },
-            partial="quick_form",
-        )
+        return _section_form_page(request, section, "quick_add", "quick_form")
     form = QuickAddForm(request.POST)
     created = form.run_service(
         lambda data: services.entries_quick_add(section, text=data["text"], by=request.user)
