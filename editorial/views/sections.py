@@ -56,6 +56,14 @@ def _composer_url(issue, anchor="") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _section_saved(request, issue, section, note: str):
+    """After a section was added or renamed: back to it on the composer (plain), or the
+    sections list with the note and the focus on it (htmx)."""
+    if not wants_fragment(request):
+        return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
+    return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+
+
 @editor_required
 @require_POST
 def section_create(request, year, number):
@@ -67,9 +75,7 @@ def section_create(request, year, number):
     )
     if section is not None:
         note = _("Added the section “%(title)s”.") % {"title": section.title}
-        if not wants_fragment(request):
-            return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
-        return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+        return _section_saved(request, issue, section, note)
     return _form_error(
         request,
         issue,
@@ -94,9 +100,7 @@ def section_rename(request, pk):
     )
     if renamed is not None:
         note = _("Renamed the section to “%(title)s”.") % {"title": renamed.title}
-        if not wants_fragment(request):
-            return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
-        return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+        return _section_saved(request, issue, renamed, note)
     return _form_error(
         request,
         issue,
