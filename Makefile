@@ -9,7 +9,7 @@ PORT ?= 8000
 # The interpreter named by .python-version: python3.13 on PATH (pyenv's shim reads the file too).
 BOOTSTRAP_PYTHON := $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || command -v python3 2>/dev/null)
 
-.PHONY: help install run test lint bench serve migrate demo lock clean
+.PHONY: help install install-production run test lint bench serve migrate demo lock clean
 
 help:
 	@echo "make run    set up, migrate, load the demo issue and accounts, serve on http://$(HOST):$(PORT)"
@@ -17,14 +17,24 @@ help:
 	@echo "make serve  production server (gunicorn) with the settings from the environment"
 	@echo "make bench  benchmarks; results in docs/performance.md"
 
-$(VENV)/.installed: requirements.lock
+# Two pinned, hashed locks: requirements.lock is what production runs; requirements-dev.lock is
+# the same pins plus the test and lint tools. `make run` and `make test` install the second,
+# `make serve` only the first.
+$(VENV)/bin/python:
 	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "Python $(PYTHON_VERSION) is needed (see .python-version)"; exit 1; }
 	@$(BOOTSTRAP_PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; sys.exit(v != "$(PYTHON_VERSION)" and "Python $(PYTHON_VERSION) is needed, found " + v)'
-	test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	touch $@
+
+$(VENV)/.installed-production: requirements.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
+install-production: $(VENV)/.installed-production
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -46,7 +56,7 @@ lint: install
 test: install lint
 	$(VENV)/bin/pytest
 
-serve: install
+serve: install-production
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput >/dev/null
 	$(VENV)/bin/gunicorn -c digest/gunicorn.conf.py digest.wsgi
@@ -54,10 +64,14 @@ serve: install
 bench: install
 	$(PY) bench/run.py
 
-# Re-pin every dependency (with hashes) after a change to pyproject.toml.
-lock:
-	$(PY) -m piptools compile --quiet --extra dev --generate-hashes --allow-unsafe \
-		--output-file requirements.lock pyproject.toml
+# Re-pin every dependency (with hashes) after a change to pyproject.toml: production first, then
+# the development lock constrained to the same production pins.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links
+lock: install
+	$(PY) -m piptools compile $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	$(PY) -m piptools compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache
