@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial import roles
-from editorial.models import Entry, Issue, IssueStatus
+from editorial.models import AuditEvent, Entry, Issue, IssueStatus, Section
 from editorial.rules import COMMENT_MAX
 from editorial.sanitize import clean_text
 
@@ -22,6 +22,56 @@ class TransitionError(Exception):
         self.message = message
 
 
+class Vanished(TransitionError):
+    """The row a change depends on was removed meanwhile (409). `message` names who removed
+    it and when; `issue` is its issue when still known (to redraw the page), else None;
+    `event` the deletion's audit row, if any."""
+
+    def __init__(self, message: str, *, issue: Issue | None = None, event=None):
+        super().__init__(message)
+        self.issue = issue
+        self.event = event
+
+
+def deletion_event(kind: str, pk: int) -> AuditEvent | None:
+    """The audit row that removed entry or section `pk` (kind "entry" or "section"): its own
+    deletion, or for an entry the deletion of the section it was in. None if unknown."""
+    pk = int(pk)
+    if kind == "section":
+        events = AuditEvent.objects.filter(action="section_delete", data__section=pk)
+    else:
+        events = AuditEvent.objects.filter(action="entry_delete", data__entry=pk)
+        event = events.select_related("actor", "issue").order_by("-created_at", "-pk").first()
+        if event is not None:
+            return event
+        # Removed with its section: the section's snapshot lists it.
+        events = AuditEvent.objects.filter(action="section_delete")
+        candidates = events.select_related("actor", "issue").order_by("-created_at", "-pk")
+        for candidate in candidates[:200]:  # the recent ones: an open page is not older
+            if any(snap.get("entry") == pk for snap in candidate.data.get("entries", [])):
+                return candidate
+        return None
+    return events.select_related("actor", "issue").order_by("-created_at", "-pk").first()
+
+
+def vanished(kind: str, pk: int) -> Vanished:
+    """The 409 for a removed entry or section, naming who removed it and when."""
+    from django.utils import formats
+
+    event = deletion_event(kind, pk)
+    what = _("This entry") if kind == "entry" else _("This section")
+    if event is None:
+        return Vanished(_("%(what)s no longer exists: someone removed it.") % {"what": what})
+    who = event.actor.get_username() if event.actor else _("someone")
+    when = formats.date_format(timezone.localtime(event.created_at), "Y-m-d H:i")
+    return Vanished(
+        _("%(what)s no longer exists: %(who)s removed it at %(when)s.")
+        % {"what": what, "who": who, "when": when},
+        issue=event.issue,
+        event=event,
+    )
+
+
 def lock_issue(issue_id: int) -> Issue:
     """The issue row, locked until the transaction ends."""
     issue = Issue.objects.select_for_update().filter(pk=issue_id).first()
@@ -31,19 +81,40 @@ def lock_issue(issue_id: int) -> Issue:
 
 
 def lock_issue_of_section(section_id: int) -> Issue:
-    """The issue a section belongs to, locked (only the issue row, not the section)."""
+    """The issue a section belongs to, locked (only the issue row, not the section);
+    Vanished if the section was removed."""
     issue = Issue.objects.select_for_update(of=("self",)).filter(sections=section_id).first()
     if issue is None:
-        raise TransitionError(_("This section no longer exists."))
+        raise vanished("section", section_id)
     return issue
 
 
+def lock_section(section_id: int) -> tuple[Issue, Section]:
+    """Lock the section's issue, then lock and read the section afresh. The issue lock
+    serialises every change to the issue; the section lock also holds off anything that
+    reaches the section row directly. Vanished if the section was removed."""
+    issue = lock_issue_of_section(section_id)
+    section = Section.objects.select_for_update().filter(pk=section_id, issue=issue).first()
+    if section is None:
+        raise vanished("section", section_id)
+    return issue, section
+
+
 def lock_entry(entry: Entry) -> tuple[Issue, Entry]:
-    """Lock the entry's issue, then read the entry afresh (with its section)."""
-    issue = lock_issue_of_section(entry.section_id)
-    fresh = Entry.objects.select_related("section").filter(pk=entry.pk).first()
+    """Lock the entry's issue, then lock and read the entry afresh (with its section).
+    Vanished if the entry (or its section) was removed meanwhile."""
+    section_id = Entry.objects.filter(pk=entry.pk).values_list("section_id", flat=True).first()
+    if section_id is None:
+        raise vanished("entry", entry.pk)
+    issue = lock_issue_of_section(section_id)
+    fresh = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("section")
+        .filter(pk=entry.pk, section__issue=issue)
+        .first()
+    )
     if fresh is None:
-        raise TransitionError(_("This entry no longer exists; it was deleted meanwhile."))
+        raise vanished("entry", entry.pk)
     return issue, fresh
 
 
@@ -84,3 +155,33 @@ def clean_comment(text: str, *, field: str = "comment", required: bool = True) -
             }
         )
     return body
+
+
+TEXT_FIELDS = ("title", "url", "summary")
+
+
+def text_authors(entries) -> dict[int, set[int]]:
+    """{entry id: ids of the users who wrote its current title, URL or summary}, from the
+    audit trail: for each field, whoever last set it (entry_create sets all three, an
+    entry_update the fields it changed). An entry with no creation row (stored before the
+    trail recorded text) counts its created_by for the fields no row covers. One query."""
+    entries = list(entries)
+    last: dict[int, dict[str, int | None]] = {entry.pk: {} for entry in entries}
+    rows = (
+        AuditEvent.objects.filter(
+            entry_id__in=list(last), action__in=["entry_create", "entry_update"]
+        )
+        .order_by("created_at", "pk")
+        .values_list("entry_id", "action", "actor_id", "data")
+    )
+    for entry_id, action, actor_id, data in rows:
+        changed = TEXT_FIELDS if action == "entry_create" else [f for f in TEXT_FIELDS if f in data]
+        for name in changed:
+            last[entry_id][name] = actor_id
+    authors = {}
+    for entry in entries:
+        writers = last[entry.pk]
+        for name in TEXT_FIELDS:
+            writers.setdefault(name, entry.created_by_id)
+        authors[entry.pk] = {pk for pk in writers.values() if pk is not None}
+    return authors

@@ -11,6 +11,7 @@ that changed. Nothing outside this module assigns a status: services.py asks the
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from editorial.guards import (
     lock_issue,
     refuse_if_published,
     require,
+    text_authors,
     touch,
 )
 from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus, Revision
@@ -75,11 +77,13 @@ def status_for_restored_entry(issue: Issue, old_status: str) -> str:
 
 def status_after_edit(entry: Entry) -> tuple[str, str]:
     """The status after the entry's text changed, and why it changed ("" if it did not):
-    an approval covers the text it saw."""
+    an approval covers the text it saw, and an entry sent back is resubmitted by its edit."""
     if entry.status == EntryStatus.APPROVED:
         return EntryStatus.SUBMITTED, _(
             "Approval withdrawn: the text changed after it was approved; it needs review again."
         )
+    if entry.status == EntryStatus.CHANGES_REQUESTED:
+        return EntryStatus.SUBMITTED, _("Edited after changes were requested: it needs review again.")
     return entry.status, ""
 
 
@@ -105,11 +109,27 @@ def _entry_action_words() -> dict[str, str]:
     }
 
 
-def _may_approve(entry: Entry, user) -> bool:
-    """Reviewers approve, but not what they wrote themselves while four eyes are on."""
+def approve_refusal(entry: Entry, user, authors: set[int] | None = None) -> str:
+    """Why `user` may not approve the entry's current text ("" when they may): not a
+    reviewer, or, while four eyes are on (DIGEST_FOUR_EYES), they wrote or changed its
+    current title, URL or summary (from the audit trail; superusers included). `authors` is
+    the entry's text authors when already read (guards.text_authors), else one query."""
     if not roles.is_reviewer(user):
-        return False
-    return not (settings.DIGEST_FOUR_EYES and entry.created_by_id == user.pk)
+        return _("Only reviewers can approve entries.")
+    if not settings.DIGEST_FOUR_EYES:
+        return ""
+    if authors is None:
+        authors = text_authors([entry]).get(entry.pk, set())
+    if user.pk in authors:
+        return _(
+            "You wrote or changed this entry's current title, URL or summary: another "
+            "reviewer must approve it."
+        )
+    return ""
+
+
+def _may_approve(entry: Entry, user, authors: set[int] | None = None) -> bool:
+    return not approve_refusal(entry, user, authors)
 
 
 def _set_entry_status(issue, entry, status, *, by, action, comment="", data=None) -> Entry:
@@ -140,6 +160,7 @@ def _move_entries(issue, entries, action, *, by, comment="", data=None) -> None:
         status=target, updated_at=timezone.now()
     )
     for entry in entries:
+        extra = {"version": entry.version} if action == "approve" else {}
         audit.record(
             issue,
             by=by,
@@ -148,7 +169,7 @@ def _move_entries(issue, entries, action, *, by, comment="", data=None) -> None:
             from_state=entry.status,
             to_state=target,
             comment=comment,
-            data=data,
+            data={**(data or {}), **extra},
         )
 
 
@@ -161,19 +182,33 @@ def entry_submit(entry: Entry, *, by) -> Entry:
     return _set_entry_status(issue, entry, target, by=by, action="entry_submit")
 
 
+def _seen_version(version) -> int:
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"version": _("An approval names the version it approves: reload the page.")}
+        ) from None
+
+
 @transaction.atomic
-def entry_approve(entry: Entry, *, by, version: int | None = None) -> Entry:
-    """submitted → approved, by a reviewer who did not write it (unless DIGEST_FOUR_EYES is
-    off). With `version`, refused if the text changed since the reviewer read it."""
+def entry_approve(entry: Entry, *, by, version: int) -> Entry:
+    """submitted → approved, by a reviewer who did not write or change its current text
+    (unless DIGEST_FOUR_EYES is off). `version` is the version the reviewer read: refused
+    (TransitionError) if the text changed since; ValidationError if it is missing."""
+    version = _seen_version(version)
     issue, entry = lock_entry(entry)
     target = _entry_target(issue, entry, "approve")
     require(roles.is_reviewer(by), _("Only reviewers can approve entries."))
-    require(_may_approve(entry, by), _("You wrote this entry: another reviewer must approve it."))
-    if version is not None and int(version) != entry.version:
+    refusal = approve_refusal(entry, by)
+    require(not refusal, refusal)
+    if version != entry.version:
         raise TransitionError(
             _("This entry changed after you opened it: read it again before approving it.")
         )
-    return _set_entry_status(issue, entry, target, by=by, action="entry_approve")
+    return _set_entry_status(
+        issue, entry, target, by=by, action="entry_approve", data={"version": version}
+    )
 
 
 @transaction.atomic
@@ -196,23 +231,60 @@ def entry_request_changes(entry: Entry, *, by, comment: str) -> Entry:
     )
 
 
+@dataclass
+class BulkApproval:
+    """What "approve all remaining" did: the entries approved, those left because their text
+    changed (or they appeared) after the reviewer's page was drawn, and those left because
+    four eyes forbids this reviewer to approve them."""
+
+    approved: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    own: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.approved)
+
+
+def _versions(versions) -> dict[int, int]:
+    """{entry id: version} from the form's pairs; ValidationError when malformed."""
+    try:
+        return {int(pk): int(version) for pk, version in dict(versions or {}).items()}
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"versions": _("The approval form is damaged: reload the page.")}
+        ) from None
+
+
 @transaction.atomic
-def entries_approve_remaining(issue: Issue, *, by) -> int:
-    """Approve every submitted entry of an issue in review that this reviewer may approve
-    (entries with changes requested are flagged and stay; their own ones too, with four eyes
-    on). One audit row per entry approved; returns how many."""
+def entries_approve_remaining(issue: Issue, *, by, versions) -> BulkApproval:
+    """Approve every submitted entry of an issue in review that this reviewer may approve,
+    at the version the reviewer's page showed: `versions` is {entry id: version}. Entries
+    whose version moved on, or that are not in `versions`, are left (BulkApproval.changed);
+    so are those four eyes keeps from this reviewer (.own). Entries with changes requested
+    stay flagged. One audit row per entry approved."""
+    versions = _versions(versions)
     issue = lock_issue(issue.pk)
     if issue.status != IssueStatus.IN_REVIEW:
         raise TransitionError(_("Only the entries of an issue in review can be approved."))
     require(roles.is_reviewer(by), _("Only reviewers can approve entries."))
-    entries = Entry.objects.filter(section__issue=issue, status=EntryStatus.SUBMITTED)
-    if settings.DIGEST_FOUR_EYES:
-        entries = entries.exclude(created_by=by)
-    entries = list(entries.order_by("section__position", "position"))
-    if entries:
-        _move_entries(issue, entries, "approve", by=by, data={"bulk": True})
+    entries = list(
+        Entry.objects.select_for_update(of=("self",))
+        .filter(section__issue=issue, status=EntryStatus.SUBMITTED)
+        .order_by("section__position", "position")
+    )
+    authors = text_authors(entries)
+    result = BulkApproval()
+    for entry in entries:
+        if versions.get(entry.pk) != entry.version:
+            result.changed.append(entry)
+        elif not _may_approve(entry, by, authors.get(entry.pk, set())):
+            result.own.append(entry)
+        else:
+            result.approved.append(entry)
+    if result.approved:
+        _move_entries(issue, result.approved, "approve", by=by, data={"bulk": True})
         touch(issue)
-    return len(entries)
+    return result
 
 
 # --- issues ----------------------------------------------------------------------------------
@@ -304,12 +376,25 @@ def issue_send_back(issue: Issue, *, by, comment: str) -> Issue:
     return _set_issue_status(issue, target, by=by, action="issue_send_back", comment=body)
 
 
-def _publication_time(at: datetime.datetime | None, now: datetime.datetime):
+PUBLISH_AHEAD_MAX = datetime.timedelta(days=365)
+
+
+def publication_time(at: datetime.datetime | None, now: datetime.datetime):
+    """When a publication becomes visible: `at` if it lies within a year from `now`, `now`
+    for None or a past time (it cannot be backdated). ValidationError {"at": ...} for a time
+    further ahead: checked before anything is stored, so no out-of-range time reaches the
+    database."""
     if at is None:
         return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    # A time already past cannot be backdated: the revision becomes visible now.
+    try:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        if at - now > PUBLISH_AHEAD_MAX:
+            raise OverflowError
+    except (OverflowError, ValueError):
+        raise ValidationError(
+            {"at": _("Publish at: choose a time within a year from now.")}
+        ) from None
     return max(at, now)
 
 
@@ -349,7 +434,7 @@ def issue_publish(issue: Issue, *, by, at=None, note: str = "") -> Revision:
             {"note": _("This issue was published before: say in a public note what was corrected.")}
         )
     now = timezone.now()
-    when = _publication_time(at, now)
+    when = publication_time(at, now)
     issue.published_at = when
     _set_issue_status(
         issue,
@@ -413,16 +498,22 @@ def issue_reopen(issue: Issue, *, by, comment: str) -> Issue:
 # --- what a user may do now (for buttons; the transitions check again) ----------------------
 
 
-def entry_actions(entry: Entry, user) -> set[str]:
+def entry_actions(entry: Entry, user, authors: set[int] | None = None) -> set[str]:
     """The entry moves `user` may make now: "submit", "approve", "request_changes".
 
     Reads entry.section.issue: select_related("section__issue") when listing entries.
+    `authors`: the entry's text authors if already read (see attach_entry_actions). Sets
+    entry.approve_refusal: why a reviewer sees no approve button ("" when none is due).
     """
+    entry.approve_refusal = ""
     if entry.section.issue.status == IssueStatus.PUBLISHED:
         return set()
+    approvable = entry.status == EntryStatus.SUBMITTED and roles.is_reviewer(user)
+    refusal = approve_refusal(entry, user, authors) if approvable else ""
+    entry.approve_refusal = refusal
     allowed = {
         "submit": roles.is_editor(user),
-        "approve": _may_approve(entry, user),
+        "approve": approvable and not refusal,
         "request_changes": roles.is_reviewer(user),
     }
     return {
@@ -430,6 +521,15 @@ def entry_actions(entry: Entry, user) -> set[str]:
         for action in ENTRY_ACTIONS
         if (entry.status, action) in ENTRY_TRANSITIONS and allowed[action]
     }
+
+
+def attach_entry_actions(entries, user) -> None:
+    """Give each entry .actions (entry_actions) and .approve_refusal, reading the text
+    authors of all of them in one query."""
+    entries = list(entries)
+    authors = text_authors(entries) if roles.is_reviewer(user) else {}
+    for entry in entries:
+        entry.actions = entry_actions(entry, user, authors.get(entry.pk, set()))
 
 
 def issue_actions(issue: Issue, user) -> set[str]:

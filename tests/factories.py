@@ -96,3 +96,9 @@ def english_client() -> Client:
     client = Client()
     client.cookies["django_language"] = "en"
     return client
+
+
+def shown_versions(issue) -> dict[int, int]:
+    """{entry id: version} of every entry of the issue: what its review page shows now, as
+    the "approve all remaining" form carries it."""
+    return dict(Entry.objects.filter(section__issue=issue).values_list("pk", "version"))

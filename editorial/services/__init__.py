@@ -1,6 +1,8 @@
 """Content edits of issues, sections, entries and comments.
 
-Each function is one transaction: it locks the issue row, refuses changes to a published issue
+Each function is one transaction: it locks the issue row and every row it depends on (the
+section, the entry), re-reads them under the lock (guards.Vanished, a 409 naming who removed
+a row, when one is gone), refuses changes to a published issue
 (TransitionError: reopen it first), checks the user's right (PermissionDenied) and the input
 (ValidationError keyed by field), then writes with one AuditEvent per change that took effect.
 Statuses are chosen by editorial.workflow, never here.
@@ -9,6 +11,7 @@ Statuses are chosen by editorial.workflow, never here.
 from editorial.services.comments import comment_add, presence_touch
 from editorial.services.entries import (
     EditConflict,
+    EntryGone,
     entry_create,
     entry_delete,
     entry_move,
@@ -18,6 +21,7 @@ from editorial.services.entries import (
 from editorial.services.issues import issue_create, next_issue_number
 from editorial.services.quick_add import entries_quick_add, parse_quick_add
 from editorial.services.sections import (
+    SectionNotEmpty,
     section_create,
     section_delete,
     section_move,
@@ -27,6 +31,8 @@ from editorial.services.sections import (
 
 __all__ = [
     "EditConflict",
+    "EntryGone",
+    "SectionNotEmpty",
     "comment_add",
     "entries_quick_add",
     "entry_create",

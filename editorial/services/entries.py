@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from editorial import audit, guards, workflow
-from editorial.guards import TransitionError
+from editorial.guards import TransitionError, Vanished
 from editorial.models import AuditEvent, Comment, Entry, Issue, Section
 from editorial.rules import clean_entry_fields
 from editorial.services.positions import (
@@ -36,10 +36,19 @@ class EditConflict(Exception):
         self.mine = mine
 
 
+class EntryGone(Vanished):
+    """A save to an entry that was deleted meanwhile; nothing was written. `mine` is the
+    refused edit {"title", "url", "summary", "version"} as typed (cleaned when it could be),
+    so the editor's text can be shown and kept; `message` names who deleted the entry."""
+
+    def __init__(self, vanished: Vanished, mine: dict):
+        super().__init__(vanished.message, issue=vanished.issue, event=vanished.event)
+        self.mine = mine
+
+
 def lock_section(section: Section) -> tuple[Issue, Section]:
-    """Lock the section's issue, then read the section afresh."""
-    issue = guards.lock_issue_of_section(section.pk)
-    return issue, Section.objects.get(pk=section.pk)
+    """Lock the section's issue and the section row, read afresh (guards.lock_section)."""
+    return guards.lock_section(section.pk)
 
 
 def create_entry(issue, section, fields: tuple, *, by, position=None, data=None) -> Entry:
@@ -70,6 +79,10 @@ def create_entry(issue, section, fields: tuple, *, by, position=None, data=None)
             "section": section.pk,
             "section_title": section.title,
             "position": position,
+            # The text as created: replaying the entry's audit rows gives its current text.
+            "title": title,
+            "url": url,
+            "summary": summary,
             **(data or {}),
         },
     )
@@ -97,12 +110,25 @@ def _version(value) -> int:
         raise ValidationError({"version": _("The form is missing its version.")}) from None
 
 
+def _typed(title, url, summary, version) -> dict:
+    try:
+        fields = clean_entry_fields(title, url, summary)
+    except ValidationError:
+        fields = (title or "", url or "", summary or "")
+    return {**dict(zip(TEXT_FIELDS, fields, strict=True)), "version": version}
+
+
 @transaction.atomic
 def entry_update(entry, *, title, url, summary, version, by) -> Entry:
-    """Save new text over `version`: EditConflict if the stored version moved on. A real
-    change bumps the version and writes one audit row with {field: [old, new]}; an approved
-    entry goes back to submitted (the audit comment says why). A no-op writes nothing."""
-    issue, current = guards.lock_entry(entry)
+    """Save new text over `version`: EditConflict if the stored version moved on, EntryGone
+    if the entry was deleted meanwhile (both carry the editor's text). A real change bumps
+    the version and writes one audit row with {field: [old, new]}; an approved or
+    changes-requested entry goes back to submitted (the audit comment says why). A no-op
+    writes nothing."""
+    try:
+        issue, current = guards.lock_entry(entry)
+    except Vanished as gone:
+        raise EntryGone(gone, _typed(title, url, summary, version)) from None
     guards.refuse_if_published(issue)
     guards.require_editor(by)
     mine = dict(zip(TEXT_FIELDS, clean_entry_fields(title, url, summary), strict=True))
@@ -150,9 +176,11 @@ def entry_move(entry, *, section, position, by) -> Entry:
     target = (
         source
         if section.pk == source.pk
-        else (Section.objects.filter(pk=section.pk, issue=issue).first())
+        else (Section.objects.select_for_update().filter(pk=section.pk, issue=issue).first())
     )
     if target is None:
+        if not Section.objects.filter(pk=section.pk).exists():
+            raise guards.vanished("section", section.pk)
         raise ValidationError(
             {"section": _("An entry can only move to a section of its own issue.")}
         )
@@ -216,18 +244,24 @@ def entry_snapshot(entry: Entry) -> dict:
 
 
 def rebuild_entry(issue, section, snapshot: dict, *, position: int, by) -> Entry:
-    """Create an entry again from its snapshot, at a free `position`, with its comments."""
+    """Create an entry again from its snapshot, at a free `position`, with its comments:
+    the same row (same id, same version, same comment ids), so a form still open on it keeps
+    working."""
     User = get_user_model()
     wanted = {snapshot["created_by"], *(c["author_id"] for c in snapshot["comments"])}
     users = set(User.objects.filter(pk__in=wanted - {None}).values_list("pk", flat=True))
+    same_id = snapshot.get("entry")
+    if same_id is not None and Entry.objects.filter(pk=same_id).exists():
+        same_id = None  # never the case for a real deletion; a copy gets a new id
     entry = Entry.objects.create(
+        pk=same_id,
         section=section,
         title=snapshot["title"],
         url=snapshot["url"],
         summary=snapshot["summary"],
         position=position,
         status=workflow.status_for_restored_entry(issue, snapshot["status"]),
-        version=snapshot["version"] + 1,
+        version=snapshot["version"],
         created_by_id=snapshot["created_by"] if snapshot["created_by"] in users else None,
         updated_by=by,
     )
@@ -236,7 +270,9 @@ def rebuild_entry(issue, section, snapshot: dict, *, position: int, by) -> Entry
     Entry.objects.filter(pk=entry.pk).update(created_at=entry.created_at)
     new_ids, comments = {}, []
     for old in snapshot["comments"]:  # oldest first, so a parent is always rebuilt first
+        old_id = old["id"] if same_id is not None else None
         comment = Comment.objects.create(
+            pk=old_id,
             entry=entry,
             parent_id=new_ids.get(old["parent_id"]),
             author_id=old["author_id"] if old["author_id"] in users else None,

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editorial import audit, guards
 from editorial.guards import TransitionError
@@ -98,16 +99,42 @@ def section_move(section: Section, *, position, by) -> Section:
     return section
 
 
+class SectionNotEmpty(TransitionError):
+    """The section holds another number of entries than the confirmation counted (`count`
+    is the number now): nothing was removed; ask again with the new count."""
+
+    def __init__(self, count: int):
+        super().__init__(
+            ngettext(
+                "This section now holds %(count)d entry: confirm again to remove it with it.",
+                "This section now holds %(count)d entries: confirm again to remove it with them.",
+                count,
+            )
+            % {"count": count}
+        )
+        self.count = count
+
+
 @transaction.atomic
-def section_delete(section: Section, *, by) -> AuditEvent:
-    """Remove the section with its entries and their comments. One audit row, whose data holds
-    the section (id, title, position) and a snapshot of every entry, for section_restore."""
+def section_delete(section: Section, *, by, confirmed_entries: int = 0) -> AuditEvent:
+    """Remove the section with its entries and their comments, if it holds exactly
+    `confirmed_entries` entries: the number the confirmation showed (0: no confirmation,
+    so only an empty section goes). Counted under the same lock as the deletion, so an entry
+    added meanwhile is never removed unseen (SectionNotEmpty). One audit row, whose data
+    holds the section (id, title, position) and a snapshot of every entry, for
+    section_restore."""
     issue, section = lock_section(section)
     guards.refuse_if_published(issue)
     guards.require_editor(by)
-    entries = section.entries.order_by("position").prefetch_related(
-        "comments", Prefetch("events", queryset=AuditEvent.objects.only("pk", "entry_id"))
+    entries = list(
+        section.entries.select_for_update(of=("self",))
+        .order_by("position")
+        .prefetch_related(
+            "comments", Prefetch("events", queryset=AuditEvent.objects.only("pk", "entry_id"))
+        )
     )
+    if len(entries) != confirmed_entries:
+        raise SectionNotEmpty(len(entries))
     snapshots = []
     for entry in entries:
         entry.section = section
@@ -142,7 +169,10 @@ def section_restore(event: AuditEvent, *, by) -> Section:
     rows = Section.objects.filter(issue=issue)
     position = clamp(data["position"], end_position(rows))
     make_room(rows, position)
-    section = Section.objects.create(issue=issue, title=data["title"], position=position)
+    same_id = data["section"] if not Section.objects.filter(pk=data["section"]).exists() else None
+    section = Section.objects.create(
+        pk=same_id, issue=issue, title=data["title"], position=position
+    )
     for entry_position, snapshot in enumerate(data["entries"], start=1):
         rebuild_entry(issue, section, snapshot, position=entry_position, by=by)
     event.data = {**data, "restored": True, "restored_section": section.pk}

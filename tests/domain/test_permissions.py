@@ -20,7 +20,7 @@ from editorial.workflow import (
     issue_submit,
 )
 from tests.domain.helpers import audit_count, first_entry
-from tests.factories import make_issue, make_published_issue, make_user
+from tests.factories import make_issue, make_published_issue, make_user, shown_versions
 
 
 @pytest.fixture(params=["anonymous", "inactive reviewer", "inactive superuser", "reader", "editor"])
@@ -38,11 +38,15 @@ def not_a_reviewer(request, db):
 
 
 REVIEW_MOVES = {
-    "approve": lambda issue, user: entry_approve(first_entry(issue), by=user),
+    "approve": lambda issue, user: entry_approve(
+        first_entry(issue), by=user, version=first_entry(issue).version
+    ),
     "request_changes": lambda issue, user: entry_request_changes(
         first_entry(issue), by=user, comment="No."
     ),
-    "approve_remaining": lambda issue, user: entries_approve_remaining(issue, by=user),
+    "approve_remaining": lambda issue, user: entries_approve_remaining(
+        issue, by=user, versions=shown_versions(issue)
+    ),
     "send_back": lambda issue, user: issue_send_back(issue, by=user, comment="No."),
 }
 
@@ -108,7 +112,7 @@ def test_others_cannot_submit_or_edit(draft_issue, who):
 def test_reviewers_and_superusers_review_and_publish(approved_issue, review_issue, role):
     user = make_user(role)
     entry = first_entry(review_issue)
-    assert entry_approve(entry, by=user).status == EntryStatus.APPROVED
+    assert entry_approve(entry, by=user, version=entry.version).status == EntryStatus.APPROVED
     assert entry_request_changes(entry, by=user, comment="Shorter.").status == (
         EntryStatus.CHANGES_REQUESTED
     )
@@ -125,7 +129,7 @@ def test_four_eyes_refuses_approving_your_own_entry(review_issue, role):
     entry = first_entry(review_issue)
     Entry.objects.filter(pk=entry.pk).update(created_by=author)
     with pytest.raises(PermissionDenied, match="another reviewer"):
-        entry_approve(entry, by=author)
+        entry_approve(entry, by=author, version=entry.version)
     assert Entry.objects.get(pk=entry.pk).status == EntryStatus.SUBMITTED
     assert audit_count(review_issue) == 0
     assert "approve" not in entry_actions(Entry.objects.get(pk=entry.pk), author)
@@ -136,13 +140,27 @@ def test_without_four_eyes_a_reviewer_approves_their_own(review_issue, reviewer)
     Entry.objects.filter(section__issue=review_issue).update(created_by=reviewer)
     entry = first_entry(review_issue)
     assert "approve" in entry_actions(entry, reviewer)
-    assert entry_approve(entry, by=reviewer).status == EntryStatus.APPROVED
-    assert entries_approve_remaining(review_issue, by=reviewer) == 3
+    assert entry_approve(entry, by=reviewer, version=entry.version).status == EntryStatus.APPROVED
+    assert (
+        len(
+            entries_approve_remaining(
+                review_issue, by=reviewer, versions=shown_versions(review_issue)
+            )
+        )
+        == 3
+    )
 
 
 def test_four_eyes_on_bulk_approval_leaves_your_own(review_issue, reviewer):
     Entry.objects.filter(section__issue=review_issue).update(created_by=reviewer)
-    assert entries_approve_remaining(review_issue, by=reviewer) == 0
+    assert (
+        len(
+            entries_approve_remaining(
+                review_issue, by=reviewer, versions=shown_versions(review_issue)
+            )
+        )
+        == 0
+    )
     assert audit_count(review_issue) == 0
 
 

@@ -10,8 +10,8 @@ from tests.factories import make_issue
 
 # BEGIN, lock, fresh read, permissions (2, first use of the user), target section, end
 # position, two shifts of two UPDATEs each, the save, audit, touch, COMMIT.
-MOVE_BUDGET = 15
-UPDATE_BUDGET = 9
+MOVE_BUDGET = 16
+UPDATE_BUDGET = 10
 
 
 def issue_with(n: int):

@@ -121,7 +121,7 @@ def test_section_create_rename_move_delete(editor, draft_issue):
     assert_contiguous(draft_issue)
 
     first = Section.objects.get(issue=draft_issue, position=1)
-    event = services.section_delete(first, by=editor)
+    event = services.section_delete(first, by=editor, confirmed_entries=first.entries.count())
     assert section_positions(draft_issue) == [1, 2]
     assert_contiguous(draft_issue)
     assert event.data["title"] == "分布式系统" and len(event.data["entries"]) == 2
@@ -142,7 +142,7 @@ def test_section_restore_brings_back_its_entries(editor, draft_issue):
         Entry.objects.filter(section=section).first(), by=make_user("reviewer"), comment="?"
     )
     before_titles = titles(section)
-    event = services.section_delete(section, by=editor)
+    event = services.section_delete(section, by=editor, confirmed_entries=section.entries.count())
     assert not Comment.objects.exists()
 
     restored = services.section_restore(event, by=editor)
@@ -157,7 +157,7 @@ def test_section_restore_brings_back_its_entries(editor, draft_issue):
 
 def test_section_restore_is_refused_when_its_title_is_taken_again(editor, draft_issue):
     section = Section.objects.get(issue=draft_issue, position=1)
-    event = services.section_delete(section, by=editor)
+    event = services.section_delete(section, by=editor, confirmed_entries=section.entries.count())
     services.section_create(draft_issue, title=section.title, by=editor)
     before = audit_count(draft_issue)
     with pytest.raises(TransitionError, match="exists again"):
@@ -446,7 +446,7 @@ def test_restore_is_refused_when_the_section_was_removed(editor):
     issue = long_issue(3)
     a, _b = sections(issue)
     event = services.entry_delete(entry("a2"), by=editor)
-    services.section_delete(a, by=editor)
+    services.section_delete(a, by=editor, confirmed_entries=a.entries.count())
     before = audit_count(issue)
     with pytest.raises(TransitionError, match="cannot go back"):
         services.entry_restore(event, by=editor)

@@ -23,7 +23,7 @@ from editorial.canonical.store import issue_markdown
 from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
 from editorial.services import EditConflict
 from editorial.workflow import TransitionError
-from tests.factories import make_issue, make_user
+from tests.factories import make_issue, make_user, shown_versions
 
 SECTIONS = 4
 PER_SECTION = 6
@@ -144,7 +144,11 @@ def reviewer_job(user, issue_pk, stop, editing_done, seed):
                     workflow.entry_approve(entry, by=user, version=entry.version)
                     log.append(("approved", 1))
                 else:
-                    count = workflow.entries_approve_remaining(issue, by=user)
+                    count = len(
+                        workflow.entries_approve_remaining(
+                            issue, by=user, versions=shown_versions(issue)
+                        )
+                    )
                     log.append(("approved", count))
             except TransitionError:
                 # Changed after reading it (stale version), approved by the bulk meanwhile,

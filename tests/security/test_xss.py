@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from editorial import services, workflow
 from editorial.models import Entry, Revision
-from tests.factories import make_user
+from tests.factories import make_user, shown_versions
 from tests.security import checks
 from tests.security.pages import assert_pages_carry_nothing_executable, client_for
 from tests.security.payloads import (
@@ -59,7 +59,7 @@ def fill_issue(year, number, people, *, first_marker=0):
 
 def publish(issue, people, *, note=""):
     workflow.issue_submit(issue, by=people["editor"])
-    workflow.entries_approve_remaining(issue, by=people["reviewer"])
+    workflow.entries_approve_remaining(issue, by=people["reviewer"], versions=shown_versions(issue))
     return workflow.issue_publish(issue, by=people["publisher"], note=note)
 
 
