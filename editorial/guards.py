@@ -5,6 +5,7 @@ after the other, then reads afresh what it changes.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +71,17 @@ def vanished(kind: str, pk: int) -> Vanished:
         issue=event.issue,
         event=event,
     )
+
+
+def get_or_vanished(queryset, kind: str, pk):
+    """The row `pk` of `queryset`; Vanished (409, who removed it) if the audit trail says it
+    was removed, else Http404. `kind` is "entry" or "section"."""
+    found = queryset.filter(pk=pk).first()
+    if found is not None:
+        return found
+    if deletion_event(kind, pk) is None:
+        raise Http404
+    raise vanished(kind, pk)
 
 
 def lock_issue(issue_id: int) -> Issue:

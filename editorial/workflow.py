@@ -83,7 +83,9 @@ def status_after_edit(entry: Entry) -> tuple[str, str]:
             "Approval withdrawn: the text changed after it was approved; it needs review again."
         )
     if entry.status == EntryStatus.CHANGES_REQUESTED:
-        return EntryStatus.SUBMITTED, _("Edited after changes were requested: it needs review again.")
+        return EntryStatus.SUBMITTED, _(
+            "Edited after changes were requested: it needs review again."
+        )
     return entry.status, ""
 
 
@@ -122,7 +124,7 @@ def approve_refusal(entry: Entry, user, authors: set[int] | None = None) -> str:
         authors = text_authors([entry]).get(entry.pk, set())
     if user.pk in authors:
         return _(
-            "You wrote or changed this entry's current title, URL or summary: another "
+            "You wrote or changed the current title, URL or summary of this entry: another "
             "reviewer must approve it."
         )
     return ""

@@ -50,9 +50,9 @@ def is_readable(issue: Issue, now=None) -> bool:
 
 def attach_entry_actions(sections, user) -> None:
     """Each entry gets .actions, the review moves `user` may make on it now."""
-    for section in sections:
-        for entry in section.entries_list:
-            entry.actions = workflow.entry_actions(entry, user)
+    workflow.attach_entry_actions(
+        (entry for section in sections for entry in section.entries_list), user
+    )
 
 
 def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from editorial import roles
+from editorial.guards import Vanished
 
 CHANGED_EVENT = "issue-changed"
 
@@ -29,9 +31,28 @@ def editor_required(view):
             return redirect_to_login(request.get_full_path())
         if not roles.is_editor(request.user):
             raise PermissionDenied(_("Only editors can compose issues."))
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Vanished as gone:
+            return vanished_response(request, gone)
 
     return wrapper
+
+
+def vanished_response(request, gone: Vanished):
+    """A change to a row someone removed meanwhile: 409 with who removed it in the
+    composer's live region, and "issue-changed" so the sections are drawn afresh (htmx); a
+    plain post goes back to the composer with the message."""
+    from editorial.views.composer import notice_error_response
+
+    if gone.issue is None:
+        messages.error(request, gone.message)
+        dashboard = reverse("editorial:dashboard")
+        if request.htmx:
+            return HttpResponseClientRedirect(dashboard)
+        return vary_on_htmx(redirect(dashboard))
+    response = notice_error_response(request, gone.issue, gone.message, status=409)
+    return trigger_client_event(response, CHANGED_EVENT, {"source": "vanished"})
 
 
 def wants_fragment(request) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from editorial import services, workflow
+from editorial import guards, services, workflow
 from editorial.forms import EntryForm, MoveForm, QuickAddForm
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import composer_entry, composer_section, sibling_sections
@@ -60,7 +60,50 @@ def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
 @require_http_methods(["GET", "HEAD"])
 def entry(request, pk):
     """One entry's card (htmx: to put it back after cancelling an edit)."""
-    return render_entry(request, composer_entry(pk), "card", focus_entry=pk, focus="edit")
+    return render_entry(request, _live_entry(pk), "card", focus_entry=pk, focus="edit")
+
+
+def _live_entry(pk) -> Entry:
+    """composer_entry(pk), or Vanished (409, who deleted it) when it was deleted."""
+    guards.get_or_vanished(Entry.objects, "entry", pk)
+    return composer_entry(pk)
+
+
+def _live_section(pk) -> Section:
+    return guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
+
+
+def _save_to_deleted(request, pk):
+    """A save to an entry deleted meanwhile: 409 with who deleted it and the editor's text,
+    with the undo of that deletion and a way to add the text as a new entry."""
+    form = EntryForm(request.POST)
+    form.is_valid()
+    typed = {name: form.data.get(name, "") for name in ("title", "url", "summary")}
+    try:
+        version = form.data.get("version")
+        services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
+    except services.EntryGone as gone:
+        event = gone.event
+        undo = (
+            event
+            if event is not None
+            and event.action == "entry_delete"
+            and not event.data.get("restored")
+            else None
+        )
+        section_pk = (event.data.get("section") if event is not None else None) or 0
+        context = {
+            "entry_pk": pk,
+            "issue": gone.issue,
+            "message": gone.message,
+            "mine": gone.mine,
+            "undo_event": undo,
+            "section": Section.objects.filter(pk=section_pk).first(),
+        }
+        template = "editorial/entry_gone.html"
+        return render_view(request, template, context, partial="gone", status=409)
+    # Restored meanwhile: an ordinary save.
+    return entry_edit(request, pk)
 
 
 def _fields(form) -> dict:
@@ -70,8 +113,11 @@ def _fields(form) -> dict:
 @editor_required
 @require_http_methods(FORM_METHODS)
 def entry_edit(request, pk):
-    """The edit form; saving it refuses a stale version and shows both texts (409)."""
-    entry = composer_entry(pk)
+    """The edit form; saving it refuses a stale version and shows both texts (409), and a
+    save to an entry deleted meanwhile shows the editor's text with who deleted it (409)."""
+    if request.method == "POST" and not Entry.objects.filter(pk=pk).exists():
+        return _save_to_deleted(request, pk)
+    entry = _live_entry(pk)
     if request.method != "POST":
         form = EntryForm(
             initial={
@@ -137,8 +183,7 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
     fresh = composer_section(section.pk)
     ids = {entry.pk for entry in created}
     new_entries = [entry for entry in fresh.entries_list if entry.pk in ids]
-    for entry in new_entries:
-        entry.actions = workflow.entry_actions(entry, request.user)
+    workflow.attach_entry_actions(new_entries, request.user)
     if quick:
         note = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(created)) % {
             "count": len(created)
@@ -198,7 +243,7 @@ def _section_form_page(request, section, mode: str, partial: str, **extra):
 @require_http_methods(FORM_METHODS)
 def entry_create(request, pk):
     """Add an entry at the end of a section (htmx: the card is appended, the form emptied)."""
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    section = _live_section(pk)
     if request.method != "POST":
         return _section_form_page(request, section, "add_entry", "add_form", focus_field="title")
     form = EntryForm(request.POST)
@@ -220,7 +265,7 @@ def entry_create(request, pk):
 @require_http_methods(FORM_METHODS)
 def quick_add(request, pk):
     """Paste several entries at once: all are added, or none and the line that is wrong."""
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    section = _live_section(pk)
     if request.method != "POST":
         return _section_form_page(request, section, "quick_add", "quick_form")
     form = QuickAddForm(request.POST)
@@ -247,7 +292,7 @@ def _move_target(entry: Entry, form: MoveForm):
         return entry.section, max(entry.position + step, 1), direction
     section_pk = form.cleaned_data.get("section")
     if section_pk and section_pk != entry.section_id:
-        section = get_object_or_404(Section, pk=section_pk)
+        section = _live_section(section_pk)
         return section, form.cleaned_data.get("position"), "section"
     return entry.section, form.cleaned_data.get("position"), ""
 
@@ -258,8 +303,8 @@ def entry_move(request, pk):
     """Move an entry one step up or down, to a position (drag and drop, or the form that GET
     shows) or to the end of another section of the issue."""
     if request.method != "POST":
-        return render_entry(request, composer_entry(pk), "move")
-    entry = get_object_or_404(Entry.objects.select_related("section__issue"), pk=pk)
+        return render_entry(request, _live_entry(pk), "move")
+    entry = guards.get_or_vanished(Entry.objects.select_related("section__issue"), "entry", pk)
     issue = entry.section.issue
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -299,8 +344,7 @@ def entry_move(request, pk):
 def section_response(request, issue, section_pk: int, **extra):
     """One section, freshly read, as its card list (htmx), with the composer's notice."""
     section = composer_section(section_pk)
-    for item in section.entries_list:
-        item.actions = workflow.entry_actions(item, request.user)
+    workflow.attach_entry_actions(section.entries_list, request.user)
     context = {
         "section": section,
         "issue": issue,
@@ -324,7 +368,7 @@ def _error_text(error) -> str:
 @require_http_methods(FORM_METHODS)
 def entry_delete(request, pk):
     """Ask first (GET: the confirmation), then delete (POST) and offer to undo."""
-    entry = composer_entry(pk)
+    entry = _live_entry(pk)
     issue = entry.section.issue
     if request.method != "POST":
         return render_entry(request, entry, "confirm_delete")

@@ -24,10 +24,12 @@ from django_htmx.http import (
 )
 
 from editorial import roles, workflow
+from editorial.guards import Vanished, get_or_vanished
 from editorial.models import Entry, Issue
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 from editorial.selectors import review as selectors
 from editorial.services import comment_add
+from editorial.views.editing import vanished_response
 
 ISSUE_CHANGED = "issue-changed"
 
@@ -46,7 +48,10 @@ def _role_required(check):
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except Vanished as gone:
+                return vanished_response(request, gone)
 
         return wrapped
 
@@ -107,7 +112,8 @@ def _issue(year: int, number: int) -> Issue:
 
 
 def _entry(pk: int) -> Entry:
-    return get_object_or_404(Entry.objects.select_related("section__issue", "created_by"), pk=pk)
+    queryset = Entry.objects.select_related("section__issue", "created_by")
+    return get_or_vanished(queryset, "entry", pk)
 
 
 # Review pages
@@ -129,9 +135,9 @@ def review_list(request):
 
 def _review_context(request, issue, **extra):
     sections = selectors.review_sections(issue)
-    for section in sections:
-        for entry in section.entries_list:
-            entry.actions = workflow.entry_actions(entry, request.user)
+    workflow.attach_entry_actions(
+        (entry for section in sections for entry in section.entries_list), request.user
+    )
     counts = selectors.issue_entry_counts(issue)
     return {
         "issue": issue,
@@ -266,23 +272,38 @@ def issue_reopen(request, year: int, number: int):
 @reviewer_required
 @require_POST
 def issue_approve_remaining(request, year: int, number: int):
-    """Approve every submitted entry the reviewer may approve: not flagged, not their own."""
+    """Approve every submitted entry the reviewer may approve (not flagged, text not theirs)
+    at the version the page showed (the form's "versions", ENTRY:VERSION each); entries
+    changed since are left and named in the answer."""
     issue = _issue(year, number)
     try:
-        count = workflow.entries_approve_remaining(issue, by=request.user)
+        pairs = (value.partition(":") for value in request.POST.getlist("versions"))
+        versions = {pk: version for pk, _sep, version in pairs}
+        result = workflow.entries_approve_remaining(issue, by=request.user, versions=versions)
     except REFUSALS as error:
         return _issue_refused(request, issue, error)
+    count = len(result.approved)
     if count:
         message = ngettext("Approved %(count)d entry.", "Approved %(count)d entries.", count) % {
             "count": count
         }
-        return _issue_done(request, issue, message)
-    return _issue_done(
-        request,
-        issue,
-        _("No entry left to approve: entries with changes requested or written by you stay."),
-        level=messages.INFO,
-    )
+    else:
+        message = _("No entry left to approve.")
+    if result.changed:
+        message += " " + ngettext(
+            "Left, because it changed after this page was drawn (read it again): %(titles)s.",
+            "Left, because they changed after this page was drawn (read them again): "
+            "%(titles)s.",
+            len(result.changed),
+        ) % {"titles": "、".join(f"“{entry.title}”" for entry in result.changed)}
+    if result.own:
+        message += " " + ngettext(
+            "Left for another reviewer, as you wrote or changed its text: %(titles)s.",
+            "Left for another reviewer, as you wrote or changed their text: %(titles)s.",
+            len(result.own),
+        ) % {"titles": "、".join(f"“{entry.title}”" for entry in result.own)}
+    level = messages.SUCCESS if count and not result.changed else messages.INFO
+    return _issue_done(request, issue, message, level=level)
 
 
 # Entry transitions and comments
@@ -344,11 +365,8 @@ def entry_approve(request, pk: int):
     """Submitted → approved (not by the entry's author while four eyes is on)."""
     entry = _entry(pk)
     # The version the reviewer read: an approval covers that text, not a newer one.
-    version = request.POST.get("version", "")
     try:
-        workflow.entry_approve(
-            entry, by=request.user, version=int(version) if version.isdigit() else None
-        )
+        workflow.entry_approve(entry, by=request.user, version=request.POST.get("version"))
     except REFUSALS as error:
         return _entry_refused(request, entry, error)
     return _entry_done(request, entry, _("Approved: %(title)s.") % {"title": entry})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from editorial import services
+from editorial import guards, services
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
 from editorial.views.composer import is_editable, notice_error_response, sections_response
@@ -90,7 +90,7 @@ def section_create(request, year, number):
 @require_http_methods(FORM_METHODS)
 def section_rename(request, pk):
     """Give a section a new title (unique within the issue)."""
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    section = guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
     issue = section.issue
     if request.method != "POST":
         return _page(request, issue, "rename", section=section, partial="rename_form")
@@ -116,7 +116,7 @@ def section_rename(request, pk):
 @require_POST
 def section_move(request, pk):
     """Move a section one step up or down, or to a 1-based position."""
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    section = guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
     issue = section.issue
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -146,30 +146,48 @@ def section_move(request, pk):
     )
 
 
+def _confirmed_count(value) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except ValueError:
+        return 0
+
+
+def _confirm_delete(request, issue, section, entry_count: int, *, status=200):
+    """The confirmation that counts the section's entries (for htmx, in the section)."""
+    response = _page(
+        request,
+        issue,
+        "confirm_delete",
+        section=section,
+        entry_count=entry_count,
+        partial="confirm_delete",
+        status=status,
+    )
+    if request.method == "POST" and wants_fragment(request):
+        retarget(response, f"#section-confirm-{section.pk}")
+        reswap(response, "innerHTML")
+    return response
+
+
 @editor_required
 @require_http_methods(FORM_METHODS)
 def section_delete(request, pk):
     """Remove a section; one with entries is removed only after a confirmation that says how
     many go with it. The removal can be undone from the notice that follows."""
-    section = get_object_or_404(Section.objects.select_related("issue"), pk=pk)
+    section = guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
     issue = section.issue
-    entry_count = section.entries.count()
-    confirmed = request.method == "POST" and (entry_count == 0 or request.POST.get("confirm"))
-    if not confirmed:
-        response = _page(
-            request,
-            issue,
-            "confirm_delete",
-            section=section,
-            entry_count=entry_count,
-            partial="confirm_delete",
-        )
-        if request.method == "POST" and wants_fragment(request):
-            retarget(response, f"#section-confirm-{section.pk}")
-            reswap(response, "innerHTML")
-        return response
+    if request.method != "POST":
+        return _confirm_delete(request, issue, section, section.entries.count())
     try:
-        event = services.section_delete(section, by=request.user)
+        # The number of entries the confirmation showed (none without one): the service
+        # counts them again under the lock and removes nothing if the number moved.
+        counted = _confirmed_count(request.POST.get("confirm_entries"))
+        event = services.section_delete(section, by=request.user, confirmed_entries=counted)
+    except services.SectionNotEmpty as changed:
+        return _confirm_delete(
+            request, issue, section, changed.count, status=409 if counted else 200
+        )
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):

@@ -231,6 +231,6 @@ def test_deleting_a_section_with_entries_keeps_the_rest_of_the_page_intact(
 ):
     """An unrelated check that history survives removed entries (their rows lose the link)."""
     section = Section.objects.filter(issue=issue).first()
-    services.section_delete(section, by=editor)
+    services.section_delete(section, by=editor, confirmed_entries=section.entries.count())
     url = reverse("editorial:history", args=[issue.year, issue.number])
     assert "removed a section" in editor_client.get(url).content.decode()

@@ -155,7 +155,7 @@ def test_confirmed_removal_then_undo(editor_client, issue):
     section = section_of(issue)
     before = entries_of(issue)
     url = reverse("editorial:section_delete", args=[section.pk])
-    response = editor_client.post(url, {"confirm": "1"}, **HTMX)
+    response = editor_client.post(url, {"confirm": "1", "confirm_entries": "2"}, **HTMX)
     event = AuditEvent.objects.get(action="section_delete")
     html = response.content.decode()
     assert titles(issue) == ["云计算技术"]
@@ -172,7 +172,8 @@ def test_confirmed_removal_then_undo(editor_client, issue):
 def test_confirmed_removal_plain_redirects_with_undo(editor_client, issue):
     section = section_of(issue)
     response = editor_client.post(
-        reverse("editorial:section_delete", args=[section.pk]), {"confirm": "1"}
+        reverse("editorial:section_delete", args=[section.pk]),
+        {"confirm": "1", "confirm_entries": "2"},
     )
     event = AuditEvent.objects.get(action="section_delete")
     assert response["Location"] == f"{issue.get_composer_url()}?undo={event.pk}#composer-notice"
@@ -184,7 +185,8 @@ def test_sections_of_a_published_issue_stay(editor_client):
     issue = make_published_issue(2024, 30)
     section = section_of(issue)
     response = editor_client.post(
-        reverse("editorial:section_delete", args=[section.pk]), {"confirm": "1"}
+        reverse("editorial:section_delete", args=[section.pk]),
+        {"confirm": "1", "confirm_entries": "2"},
     )
     assert messages_of(response) == ["This issue is published: reopen it first to change it."]
     assert Section.objects.filter(pk=section.pk).exists()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import AuditEvent, Comment, Entry, EntryStatus, Issue, IssueStatus, Revision
-from tests.factories import make_issue, make_published_issue, make_user
+from tests.factories import make_issue, make_published_issue, make_user, shown_versions
 from tests.review.conftest import HTMX, entries_of, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,9 @@ def events(action):
 
 def test_approve_plain_redirects_back_with_a_message(reviewer_client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
-    response = reviewer_client.post(entry_url("entry_approve", entry), {"next": REVIEW})
+    response = reviewer_client.post(
+        entry_url("entry_approve", entry), {"next": REVIEW, "version": entry.version}
+    )
     assert response.status_code == 302
     assert response["Location"] == REVIEW
     assert refresh(entry).status == EntryStatus.APPROVED
@@ -47,7 +49,9 @@ def test_approve_plain_redirects_back_with_a_message(reviewer_client, issue_in_r
 
 def test_approve_htmx_returns_the_fragment_and_signals_the_change(reviewer_client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
-    response = reviewer_client.post(entry_url("entry_approve", entry), **HTMX)
+    response = reviewer_client.post(
+        entry_url("entry_approve", entry), {"version": entry.version}, **HTMX
+    )
     assert response.status_code == 200
     assert response["HX-Trigger"] == "issue-changed"
     html = response.content.decode()
@@ -70,10 +74,15 @@ def test_four_eyes_through_the_view(client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
     Entry.objects.filter(pk=entry.pk).update(created_by=author)
     client.force_login(author)
-    plain = client.post(entry_url("entry_approve", entry), {"next": REVIEW})
+    plain = client.post(
+        entry_url("entry_approve", entry), {"next": REVIEW, "version": entry.version}
+    )
     assert plain.status_code == 302
-    assert messages_of(plain) == ["You wrote this entry: another reviewer must approve it."]
-    fragment = client.post(entry_url("entry_approve", entry), **HTMX)
+    assert messages_of(plain) == [
+        "You wrote or changed the current title, URL or summary of this entry: another "
+        "reviewer must approve it."
+    ]
+    fragment = client.post(entry_url("entry_approve", entry), {"version": entry.version}, **HTMX)
     assert fragment.status_code == 403
     assert fragment["X-Digest-Fragment"] == "error"
     assert "HX-Trigger" not in fragment
@@ -85,7 +94,7 @@ def test_four_eyes_through_the_view(client, issue_in_review):
     # Another reviewer may.
     other = make_user("reviewer")
     client.force_login(other)
-    client.post(entry_url("entry_approve", entry))
+    client.post(entry_url("entry_approve", entry), {"version": entry.version})
     assert refresh(entry).status == EntryStatus.APPROVED
 
 
@@ -95,7 +104,7 @@ def test_four_eyes_off_lets_the_author_approve(client, issue_in_review, settings
     entry = entries_of(issue_in_review)[0]
     Entry.objects.filter(pk=entry.pk).update(created_by=author)
     client.force_login(author)
-    client.post(entry_url("entry_approve", entry))
+    client.post(entry_url("entry_approve", entry), {"version": entry.version})
     assert refresh(entry).status == EntryStatus.APPROVED
 
 
@@ -112,8 +121,10 @@ def test_stale_approval_is_refused(reviewer_client, issue_in_review):
 
 def test_approving_twice_is_a_conflict(reviewer_client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
-    reviewer_client.post(entry_url("entry_approve", entry))
-    response = reviewer_client.post(entry_url("entry_approve", entry), **HTMX)
+    reviewer_client.post(entry_url("entry_approve", entry), {"version": entry.version})
+    response = reviewer_client.post(
+        entry_url("entry_approve", entry), {"version": entry.version}, **HTMX
+    )
     assert response.status_code == 409
     assert events("entry_approve").count() == 1
 
@@ -160,7 +171,12 @@ def test_editor_resubmits_an_entry(editor_client, issue_in_review):
 
 def test_editor_may_not_approve(editor_client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
-    assert editor_client.post(entry_url("entry_approve", entry)).status_code == 403
+    assert (
+        editor_client.post(
+            entry_url("entry_approve", entry), {"version": entry.version}
+        ).status_code
+        == 403
+    )
     assert editor_client.post(entry_url("entry_request_changes", entry)).status_code == 403
     assert refresh(entry).status == EntryStatus.SUBMITTED
 
@@ -311,11 +327,16 @@ def test_approve_remaining_skips_flagged_and_own(client, issue_in_review):
     Entry.objects.filter(pk=second.pk).update(status=EntryStatus.CHANGES_REQUESTED)
     Entry.objects.filter(pk=third.pk).update(created_by=me)
     client.force_login(me)
-    response = client.post(issue_url("issue_approve_remaining", issue_in_review), {"next": REVIEW})
-    assert messages_of(response) == ["Approved 2 entries."]
+    shown = [f"{pk}:{v}" for pk, v in shown_versions(issue_in_review).items()]
+    response = client.post(
+        issue_url("issue_approve_remaining", issue_in_review), {"next": REVIEW, "versions": shown}
+    )
+    assert messages_of(response)[0].startswith("Approved 2 entries.")
     statuses = [refresh(e).status for e in (first, second, third, fourth)]
     assert statuses == ["approved", "changes_requested", "submitted", "approved"]
-    again = client.post(issue_url("issue_approve_remaining", issue_in_review), **HTMX)
+    again = client.post(
+        issue_url("issue_approve_remaining", issue_in_review), {"versions": shown}, **HTMX
+    )
     assert again["HX-Refresh"] == "true"
     assert messages_of(again)[-1].startswith("No entry left to approve")
 
