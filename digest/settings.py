@@ -1,6 +1,7 @@
 """Settings for digest, read from the environment (see README.md, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,9 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_htmx",
     "editorial",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: a request with a NUL in a parameter or an unknown charset is answered 400 before
+    # anything (CSRF, sessions, views) parses it.
+    "editorial.middleware_requests.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +66,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Every authenticate() (the login page, the admin's login) passes django-axes first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "digest.urls"
@@ -197,7 +210,8 @@ LOGGING = {
 DIGEST_PUBLICATION = os.environ.get("DIGEST_PUBLICATION", "云计算技术动态")
 # The language the digest's content is written in (HTML lang of titles and summaries).
 DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
-# Four eyes: a reviewer may not approve an entry they wrote. Off only for a team of one.
+# Four eyes: a reviewer may not approve an entry whose current title, URL or summary they wrote
+# or changed (superusers included). Off only for a team of one.
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", True)
 # Seconds a rendered reader page stays in the cache (dropped early when an issue changes).
 DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600"))
@@ -205,6 +219,15 @@ DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600
 # to X-Forwarded-For; 0 means clients connect directly. The login throttle counts by the
 # address the outermost proxy saw.
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
-# Failed logins for one user name from one address before a pause, and the pause in seconds.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name
+# (as the login form normalises it) from one client address, that pair is locked out for
+# AXES_COOLOFF_MINUTES; `manage.py unlock_login NAME` (or deleting the attempt in the admin)
+# lifts it earlier.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "editorial.login_names.throttle_username"
+AXES_CLIENT_IP_CALLABLE = "editorial.login_names.client_address"
+AXES_LOCKOUT_CALLABLE = "editorial.views.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False

@@ -292,8 +292,7 @@ def issue_approve_remaining(request, year: int, number: int):
     if result.changed:
         message += " " + ngettext(
             "Left, because it changed after this page was drawn (read it again): %(titles)s.",
-            "Left, because they changed after this page was drawn (read them again): "
-            "%(titles)s.",
+            "Left, because they changed after this page was drawn (read them again): %(titles)s.",
             len(result.changed),
         ) % {"titles": "、".join(f"“{entry.title}”" for entry in result.changed)}
     if result.own:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from editorial.login_names import login_form_username
 from editorial.roles import EDITORS, REVIEWERS
 
 ROLES = {"editor": EDITORS, "reviewer": REVIEWERS}
@@ -27,8 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, email, staff, **options):
         User = get_user_model()
-        if User.objects.filter(username=username).exists():
-            raise CommandError(f"the user name {username!r} is taken")
+        self._check_name(User, username)
         user = User(username=username, email=email, is_staff=staff)
         password = self._ask_password(user)
         with transaction.atomic():
@@ -36,6 +36,26 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(Group.objects.get(name=ROLES[role]))
         self.stdout.write(f"{username} can now log in as {role}.")
+
+    def _check_name(self, User, username: str) -> None:
+        """A name someone can log in with: the login form reads what is typed stripped and
+        NFKC-normalised, so only a name that is already in that form can ever match; and
+        not one that the login throttle would count together with an existing account."""
+        typed = login_form_username(username)
+        if not typed:
+            raise CommandError("the user name is empty")
+        if typed != username:
+            raise CommandError(
+                f"the user name {username!r} cannot be typed at the login: it would be read as "
+                f"{typed!r} (no spaces around it, no full-width or compatibility characters)"
+            )
+        try:
+            User(username=username).clean_fields(exclude=["password", "email"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        for taken in User.objects.values_list("username", flat=True):
+            if taken.casefold() == username.casefold():
+                raise CommandError(f"the user name {username!r} is taken (as {taken!r})")
 
     def _ask_password(self, user) -> str:
         for _attempt in range(3):
