@@ -87,7 +87,9 @@ class EntryForm(ServiceErrorsMixin, forms.Form):
     summary = forms.CharField(
         label=_("Summary"), max_length=SUMMARY_MAX * 2, required=False, widget=forms.Textarea
     )
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -117,8 +119,9 @@ class MoveForm(forms.Form):
     entries another section of the same issue."""
 
     direction = forms.ChoiceField(choices=[("up", _("up")), ("down", _("down"))], required=False)
-    position = forms.IntegerField(min_value=1, required=False)
-    section = forms.IntegerField(required=False)
+    # Bounded as the columns are: a position is a 32-bit integer, an id a 64-bit one.
+    position = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    section = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from editorial.rules import COMMENT_MAX
+from editorial.workflow import PUBLISH_AHEAD_MAX
 
+ID_MAX = 2**63 - 1  # the largest id a BigAutoField column holds
 _EMPTY_COMMENT = _("Comment: it cannot be empty.")
 _LONG_COMMENT = _("Comment: at most %(limit_value)d characters (this one has %(show_value)d).")
 
@@ -30,7 +32,7 @@ class CommentForm(forms.Form):
     """A new comment on an entry, or a reply to one of its comments (parent)."""
 
     body = _comment_field()
-    parent = forms.IntegerField(required=False, min_value=1)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 class PublishForm(forms.Form):
@@ -45,16 +47,22 @@ class PublishForm(forms.Form):
     )
 
     def clean_at(self):
-        """None for now, else an aware datetime in the future."""
+        """None for now (empty or past), else an aware datetime within a year from now
+        (workflow.publication_time checks the same bound again)."""
         value = self.cleaned_data["at"].strip()
         if not value:
             return None
         try:
             moment = datetime.fromisoformat(value)
-        except ValueError:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        except (ValueError, OverflowError):
             raise forms.ValidationError(
                 _("Publish at: enter a date and time such as 2026-12-01T09:00."), code="invalid"
             ) from None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, timezone.get_current_timezone())
-        return moment if moment > timezone.now() else None
+        now = timezone.now()
+        if moment - now > PUBLISH_AHEAD_MAX:
+            raise forms.ValidationError(
+                _("Publish at: choose a time within a year from now."), code="too_far"
+            )
+        return moment if moment > now else None
