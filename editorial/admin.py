@@ -1,41 +1,110 @@
-"""The Django admin: the same data, for superusers and emergencies."""
+"""The Django admin: one more door to the same services and transitions.
+
+Every change it makes goes through editorial.services (content) or editorial.workflow (status),
+so it is checked, versioned and audited like the composer's. Statuses and publication times are
+never edited here; the content of published and scheduled issues, revisions, the audit log and
+comments are read-only. What stays: lists, filters, search, the markdown view and download.
+"""
 
 import io
 import zipfile
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from editorial import services, workflow
+from editorial.admin_forms import EntryForm, IssueAddForm, SectionForm
 from editorial.canonical.store import issue_markdown
-from editorial.models import AuditEvent, Comment, Entry, Issue, Revision, Section
+from editorial.guards import TransitionError
+from editorial.models import AuditEvent, Comment, Entry, Issue, IssueStatus, Revision, Section
+
+REFUSALS = (TransitionError, PermissionDenied, ValidationError)
+
+
+def _frozen(issue) -> bool:
+    """Published (or scheduled) content is read-only until the issue is reopened."""
+    return issue is not None and issue.status == IssueStatus.PUBLISHED
+
+
+def _refusal_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return getattr(error, "message", None) or str(error)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, never changed: revisions, the audit log, comments."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """Saves through the form's service (editorial.admin_forms); no bulk delete, which would
+    go around the services."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        if form.result is not None:
+            obj.pk = form.result.pk
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        pass  # inlines here are read-only
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 class SectionInline(admin.TabularInline):
     model = Section
     fields = ["title", "position", "entries_link"]
-    readonly_fields = ["entries_link"]
+    readonly_fields = fields
     extra = 0
     ordering = ["position"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("entries"))
     def entries_link(self, section):
-        if not section.pk:
-            return "—"
         url = reverse("admin:editorial_section_change", args=[section.pk])
-        return format_html(
-            '<a href="{}">{}</a>', url, _("Edit entries (%d)") % section.entries.count()
-        )
+        return format_html('<a href="{}">{}</a>', url, _("Entries (%d)") % section.entries.count())
 
 
-class EntryInline(admin.StackedInline):
+class EntryInline(admin.TabularInline):
     model = Entry
-    fields = [("position", "status"), "title", "url", "summary"]
-    readonly_fields = ["status"]  # statuses change only through the workflow
+    fields = ["position", "title", "status", "version", "entry_link"]
+    readonly_fields = fields
     extra = 0
     ordering = ["position"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("edit"))
+    def entry_link(self, entry):
+        url = reverse("admin:editorial_entry_change", args=[entry.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
 class RevisionInline(admin.TabularInline):
@@ -72,17 +141,71 @@ def download_markdown(modeladmin, request, queryset):
     return response
 
 
+def _run_transition(modeladmin, request, objects, transition, done_message):
+    """Call `transition(obj, by=user)` for each object; say what was done and what refused."""
+    done = 0
+    for obj in objects:
+        try:
+            transition(obj, by=request.user)
+            done += 1
+        except REFUSALS as error:
+            modeladmin.message_user(request, f"{obj}: {_refusal_text(error)}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+@admin.action(description=_("Submit for review"))
+def submit_issues(modeladmin, request, queryset):
+    _run_transition(
+        modeladmin,
+        request,
+        queryset,
+        workflow.issue_submit,
+        lambda n: ngettext("Submitted %(n)d issue.", "Submitted %(n)d issues.", n) % {"n": n},
+    )
+
+
+@admin.action(description=_("Submit for review"))
+def submit_entries(modeladmin, request, queryset):
+    _run_transition(
+        modeladmin,
+        request,
+        queryset.select_related("section"),
+        workflow.entry_submit,
+        lambda n: ngettext("Submitted %(n)d entry.", "Submitted %(n)d entries.", n) % {"n": n},
+    )
+
+
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(ServiceModelAdmin):
     list_display = ["__str__", "year", "number", "status", "published_at", "updated_at"]
     list_filter = ["year", "status"]
     search_fields = ["sections__title", "sections__entries__title", "sections__entries__url"]
-    fields = ["year", "number", "status", "published_at", "entry_table", "markdown"]
-    # Statuses and publication times change only through the workflow (editorial/workflow.py).
-    readonly_fields = ["status", "published_at", "entry_table", "markdown"]
+    # Statuses and publication times change only through the workflow (editorial/workflow.py);
+    # year and number are the issue's identity once it exists.
+    readonly_fields = ["year", "number", "status", "published_at", "entry_table", "markdown"]
     inlines = [SectionInline, RevisionInline]
-    actions = [download_markdown]
+    actions = [download_markdown, submit_issues]
     date_hierarchy = "published_at"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = IssueAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["year", "number"]
+        return ["year", "number", "status", "published_at", "entry_table", "markdown"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an issue's record (its history) is never erased
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -90,8 +213,6 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("entries"))
     def entry_table(self, issue):
-        if not issue.pk:
-            return "—"
         entries = (
             Entry.objects.filter(section__issue=issue)
             .select_related("section")
@@ -115,30 +236,69 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("canonical markdown"))
     def markdown(self, issue):
-        if not issue.pk:
-            return "—"
-        return format_html(
-            '<pre style="white-space: pre-wrap; max-width: 60rem">{}</pre>', issue_markdown(issue)
-        )
+        return format_html("<pre>{}</pre>", issue_markdown(issue))
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ServiceModelAdmin):
+    form = SectionForm
     list_display = ["title", "issue", "position"]
     list_filter = ["issue__year"]
     search_fields = ["title"]
     list_select_related = ["issue"]
     inlines = [EntryInline]
 
+    def get_fields(self, request, obj=None):
+        return ["issue", "title"] if obj is None else ["issue", "title", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["issue", "position"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and _frozen(obj.issue))
+
+    def has_delete_permission(self, request, obj=None):
+        # Only an empty section of an issue in the works: one with entries is removed in the
+        # composer, after a confirmation that counts them.
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return not _frozen(obj.issue) and not obj.entries.exists()
+
+    def delete_model(self, request, obj):
+        services.section_delete(obj, by=request.user, confirmed_entries=0)
+
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ServiceModelAdmin):
+    form = EntryForm
     list_display = ["title", "section", "issue_label", "position", "status", "updated_at"]
     list_filter = ["status", "section__issue"]
     search_fields = ["title", "url", "summary"]
     list_select_related = ["section__issue"]
-    readonly_fields = ["status", "version", "created_by", "updated_by", "created_at", "updated_at"]
     raw_id_fields = ["section"]
+    actions = [submit_entries]
+    _facts = ["status", "version", "position", "created_by", "updated_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["section", "title", "url", "summary"]
+        return ["section", "title", "url", "summary", "seen_version", *self._facts]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["section", *self._facts]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and _frozen(obj.section.issue))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and _frozen(obj.section.issue))
+
+    def delete_model(self, request, obj):
+        services.entry_delete(obj, by=request.user)
 
     @admin.display(description=_("issue"), ordering="section__issue")
     def issue_label(self, entry):
@@ -146,45 +306,19 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["issue", "number", "published_at", "published_by", "checksum"]
     list_filter = ["issue__year"]
-    readonly_fields = [
-        "issue",
-        "number",
-        "markdown",
-        "checksum",
-        "note",
-        "published_at",
-        "published_by",
-        "created_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["entry", "author", "created_at"]
     search_fields = ["body"]
-    raw_id_fields = ["entry", "parent"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "issue", "actor", "action", "subject", "from_state", "to_state"]
     list_filter = ["action"]
     search_fields = ["subject", "comment"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
