@@ -1,0 +1,1 @@
+"""The editorial record holds through every door: one test per case that once broke it."""
