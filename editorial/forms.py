@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from editorial.guards import TransitionError
+from editorial.guards import TransitionError, Vanished
 from editorial.links import MAX_URL_LENGTH
 from editorial.models import Issue
 from editorial.rules import SECTION_TITLE_MAX, SUMMARY_MAX, TITLE_MAX
@@ -25,6 +25,8 @@ class ServiceErrorsMixin:
             return action(self.cleaned_data)
         except ValidationError as error:
             self.add_service_error(error)
+        except Vanished:
+            raise  # not this form's fault: the view answers 409 and redraws the section
         except TransitionError as error:
             self.add_error(None, error.message)
         return None
