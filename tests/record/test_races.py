@@ -220,6 +220,7 @@ def test_races_against_gunicorn_lose_nothing_and_answer_no_500():
             assert found["renamed_rows"] == 1 and found["title"] == f"{r['tag']} 新名", where
     assert state["unaudited"] == []
     # Both orders happened at least once over the run (the race was real).
+    print(f"{len(rounds)} rounds, {outcomes}")
     assert outcomes["a_first"] and outcomes["b_first"], outcomes
 
     for outcome in imports:
