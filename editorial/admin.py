@@ -181,7 +181,7 @@ class IssueAdmin(ServiceModelAdmin):
     list_display = ["__str__", "year", "number", "status", "published_at", "updated_at"]
     list_filter = ["year", "status"]
     search_fields = ["sections__title", "sections__entries__title", "sections__entries__url"]
-    # Statuses and publication times change only through the workflow (editorial/workflow.py);
+    # Statuses and publication times change only through the workflow (editorial/workflow/);
     # year and number are the issue's identity once it exists.
     readonly_fields = ["year", "number", "status", "published_at", "entry_table", "markdown"]
     inlines = [SectionInline, RevisionInline]

@@ -1,4 +1,5 @@
-"""The checks and locks that every audited change shares: workflow.py and services use them.
+"""The checks and locks that every audited change shares: the workflow and the
+services use them.
 
 Each change locks its issue row first (select_for_update), so changes to one issue happen one
 after the other, then reads afresh what it changes.

@@ -1,0 +1,68 @@
+"""Every status change of entries and issues, the table of allowed moves, and the locking that
+every audited change shares (in editorial/guards.py), in four modules: table (allowed
+moves, four eyes), entries and issues (the transitions), moves (what the buttons offer).
+
+Each transition is one transaction: it locks the issue row (select_for_update) so that changes
+to one issue happen one after the other, reads afresh what it changes, then checks, in this
+order, that the move is legal from the current state (TransitionError), that the user has the
+right (PermissionDenied; inactive users never do) and the invariants (TransitionError for a
+gate, ValidationError for bad input). Only then does it write, with one AuditEvent per status
+that changed. Nothing outside this module assigns a status: services.py asks the
+`status_for_*` helpers below.
+"""
+
+from editorial.guards import TransitionError
+from editorial.workflow.entries import (
+    BulkApproval,
+    entries_approve_remaining,
+    entry_approve,
+    entry_request_changes,
+    entry_submit,
+)
+from editorial.workflow.issues import (
+    PUBLISH_AHEAD_MAX,
+    issue_publish,
+    issue_published,
+    issue_reopen,
+    issue_send_back,
+    issue_submit,
+    publication_time,
+)
+from editorial.workflow.moves import attach_entry_actions, entry_actions, issue_actions
+from editorial.workflow.table import (
+    ENTRY_ACTIONS,
+    ENTRY_TRANSITIONS,
+    ISSUE_ACTIONS,
+    ISSUE_TRANSITIONS,
+    approve_refusal,
+    status_after_edit,
+    status_for_new_entry,
+    status_for_restored_entry,
+)
+
+__all__ = [
+    "ENTRY_ACTIONS",
+    "ENTRY_TRANSITIONS",
+    "ISSUE_ACTIONS",
+    "ISSUE_TRANSITIONS",
+    "PUBLISH_AHEAD_MAX",
+    "BulkApproval",
+    "TransitionError",
+    "approve_refusal",
+    "attach_entry_actions",
+    "entries_approve_remaining",
+    "entry_actions",
+    "entry_approve",
+    "entry_request_changes",
+    "entry_submit",
+    "issue_actions",
+    "issue_publish",
+    "issue_published",
+    "issue_reopen",
+    "issue_send_back",
+    "issue_submit",
+    "publication_time",
+    "status_after_edit",
+    "status_for_new_entry",
+    "status_for_restored_entry",
+]

@@ -1,0 +1,228 @@
+"""Issue transitions: submit, send back, publish (now or scheduled) and reopen."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from editorial import audit, roles
+from editorial.canonical import store
+from editorial.guards import TransitionError, clean_comment, lock_issue, require
+from editorial.models import Entry, EntryStatus, Issue, Revision
+from editorial.workflow.entries import _move_entries
+from editorial.workflow.table import ISSUE_TRANSITIONS
+
+# Sent after the transaction commits, by issue_publish (action="publish") and issue_reopen
+# (action="reopen"), with issue= and revision= (the newest revision, None if none is left).
+# Reader caches connect here.
+issue_published = Signal()
+
+
+def _issue_target(issue: Issue, action: str) -> str:
+    target = ISSUE_TRANSITIONS.get((issue.status, action))
+    if target is None:
+        words = {
+            "submit": _("submitted for review"),
+            "send_back": _("sent back to draft"),
+            "publish": _("published"),
+            "reopen": _("reopened"),
+        }
+        raise TransitionError(
+            _("An issue that is “%(status)s” cannot be %(action)s.")
+            % {"status": issue.get_status_display(), "action": words[action]}
+        )
+    return target
+
+
+def _entry_counts(issue: Issue) -> dict[str, int]:
+    """How many entries the issue has, without a summary, and not approved (one query)."""
+    return Entry.objects.filter(section__issue=issue).aggregate(
+        total=Count("pk"),
+        no_summary=Count("pk", filter=Q(summary="")),
+        not_approved=Count("pk", filter=~Q(status=EntryStatus.APPROVED)),
+    )
+
+
+def _set_issue_status(issue, status, *, by, action, comment="", data=None, fields=()) -> Issue:
+    from_state = issue.status
+    issue.status = status
+    issue.save(update_fields=["status", "updated_at", *fields])
+    audit.record(
+        issue,
+        by=by,
+        action=action,
+        from_state=from_state,
+        to_state=status,
+        comment=comment,
+        data=data,
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_submit(issue: Issue, *, by) -> Issue:
+    """draft → in_review, by an editor, when it has an entry and every entry has a summary.
+
+    Its draft and changes_requested entries become submitted: one audit row per entry moved,
+    plus one for the issue.
+    """
+    issue = lock_issue(issue.pk)
+    target = _issue_target(issue, "submit")
+    require(roles.is_editor(by), _("Only editors can submit issues."))
+    counts = _entry_counts(issue)
+    if not counts["total"]:
+        raise TransitionError(_("An issue needs at least one entry before review."))
+    if counts["no_summary"]:
+        raise TransitionError(
+            ngettext(
+                "Every entry needs a summary before review: %(count)d does not.",
+                "Every entry needs a summary before review: %(count)d do not.",
+                counts["no_summary"],
+            )
+            % {"count": counts["no_summary"]}
+        )
+    moved = list(
+        Entry.objects.filter(
+            section__issue=issue,
+            status__in=[EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED],
+        ).order_by("section__position", "position")
+    )
+    _move_entries(issue, moved, "submit", by=by, comment=_("Submitted with the issue."))
+    return _set_issue_status(
+        issue, target, by=by, action="issue_submit", data={"entries_submitted": len(moved)}
+    )
+
+
+@transaction.atomic
+def issue_send_back(issue: Issue, *, by, comment: str) -> Issue:
+    """in_review → draft, by a reviewer, with a comment (required). Entries keep their
+    statuses. One audit row."""
+    issue = lock_issue(issue.pk)
+    target = _issue_target(issue, "send_back")
+    require(roles.is_reviewer(by), _("Only reviewers can send an issue back."))
+    body = clean_comment(comment)
+    return _set_issue_status(issue, target, by=by, action="issue_send_back", comment=body)
+
+
+PUBLISH_AHEAD_MAX = datetime.timedelta(days=365)
+
+
+def publication_time(at: datetime.datetime | None, now: datetime.datetime):
+    """When a publication becomes visible: `at` if it lies within a year from `now`, `now`
+    for None or a past time (it cannot be backdated). ValidationError {"at": ...} for a time
+    further ahead: checked before anything is stored, so no out-of-range time reaches the
+    database."""
+    if at is None:
+        return now
+    try:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        if at - now > PUBLISH_AHEAD_MAX:
+            raise OverflowError
+    except (OverflowError, ValueError):
+        raise ValidationError(
+            {"at": _("Publish at: choose a time within a year from now.")}
+        ) from None
+    return max(at, now)
+
+
+@transaction.atomic
+def issue_publish(issue: Issue, *, by, at=None, note: str = "") -> Revision:
+    """in_review → published, by a publisher, when every entry is approved. Freezes a Revision
+    visible from `at` (None or past: now; future: scheduled, no job needed). A re-publication
+    needs a public correction note (ignored the first time). One audit row."""
+    issue = lock_issue(issue.pk)
+    target = _issue_target(issue, "publish")
+    require(roles.can_publish(by), _("Only reviewers can publish issues."))
+    counts = _entry_counts(issue)
+    if not counts["total"]:
+        raise TransitionError(_("An issue needs at least one entry to be published."))
+    if counts["not_approved"]:
+        raise TransitionError(
+            ngettext(
+                "Every entry must be approved before publishing: %(count)d is not.",
+                "Every entry must be approved before publishing: %(count)d are not.",
+                counts["not_approved"],
+            )
+            % {"count": counts["not_approved"]}
+        )
+    if counts["no_summary"]:
+        raise TransitionError(
+            ngettext(
+                "Every entry needs a summary before publishing: %(count)d does not.",
+                "Every entry needs a summary before publishing: %(count)d do not.",
+                counts["no_summary"],
+            )
+            % {"count": counts["no_summary"]}
+        )
+    last = issue.revisions.aggregate(last=Max("number"))["last"] or 0
+    note = clean_comment(note, field="note", required=False) if last else ""
+    if last and not note:
+        raise ValidationError(
+            {"note": _("This issue was published before: say in a public note what was corrected.")}
+        )
+    now = timezone.now()
+    when = publication_time(at, now)
+    issue.published_at = when
+    _set_issue_status(
+        issue,
+        target,
+        by=by,
+        action="issue_publish",
+        comment=note,
+        fields=["published_at"],
+        data={"revision": last + 1, "published_at": when.isoformat(), "scheduled": when > now},
+    )
+    markdown = store.issue_markdown(issue)
+    revision = Revision.objects.create(
+        issue=issue,
+        number=last + 1,
+        markdown=markdown,
+        checksum=store.checksum(markdown),
+        note=note,
+        published_at=when,
+        published_by=by,
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=revision, action="publish")
+    )
+    return revision
+
+
+@transaction.atomic
+def issue_reopen(issue: Issue, *, by, comment: str) -> Issue:
+    """published → draft, by a publisher, with a comment (required), for a correction.
+
+    Readers keep seeing the last revision they could see until the next publication; a
+    scheduled revision that is not visible yet is withdrawn (deleted, listed in the audit data).
+    One audit row.
+    """
+    issue = lock_issue(issue.pk)
+    target = _issue_target(issue, "reopen")
+    require(roles.can_publish(by), _("Only reviewers can reopen issues."))
+    body = clean_comment(comment)
+    now = timezone.now()
+    pending = issue.revisions.filter(published_at__gt=now)
+    withdrawn = sorted(pending.values_list("number", flat=True))
+    if withdrawn:
+        pending.delete()
+    latest = issue.revisions.order_by("-number").first()
+    issue.published_at = latest.published_at if latest else None
+    _set_issue_status(
+        issue,
+        target,
+        by=by,
+        action="issue_reopen",
+        comment=body,
+        fields=["published_at"],
+        data={"withdrawn_revisions": withdrawn} if withdrawn else None,
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=latest, action="reopen")
+    )
+    return issue
