@@ -580,6 +580,16 @@ def test_numbers_and_ids_beyond_the_columns_are_form_errors_not_500s(writer, sup
     assert client.post(move, {"section": huge}, **HTMX).status_code == 422
     assert client.post(f"/editorial/restore/{huge}/").status_code == 404
     assert client.get(f"/editorial/issues/2024/{huge}/").status_code == 404
+    for url in [
+        f"/editorial/check-url/?url=https://example.com/&entry={huge}&issue={huge}",
+        f"{issue.get_composer_url()}?undo={huge}",
+        f"/editorial/issues/{issue.year}/{issue.number}/history/?page={huge}",
+    ]:
+        assert client.get(url).status_code == 200, url
+    comment = reverse("editorial:comment_create", args=[entry.pk])
+    assert client.post(comment, {"body": "hi", "parent": huge}, **HTMX).status_code == 400
+    create = reverse("editorial:issue_create")
+    assert client.post(create, {"year": huge, "number": huge}).status_code == 200
     admin = client_for(superuser)
     for url in [
         f"/admin/editorial/entry/{huge}/change/",
