@@ -163,7 +163,12 @@ def test_deleting_a_section_failing_at_its_audit_row(people):
     section = issue.sections.order_by("position").first()
     before = snapshot()
     with audit_failing_on(1):
-        assert_untouched(before, lambda: services.section_delete(section, by=people["editor"]))
+        assert_untouched(
+            before,
+            lambda: services.section_delete(
+                section, by=people["editor"], confirmed_entries=section.entries.count()
+            ),
+        )
 
 
 def test_undoing_a_deletion_failing_after_the_entry_is_rebuilt(people):
