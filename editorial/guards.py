@@ -7,7 +7,7 @@ after the other, then reads afresh what it changes.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from editorial import roles
@@ -58,8 +58,6 @@ def deletion_event(kind: str, pk: int) -> AuditEvent | None:
 
 def vanished(kind: str, pk: int) -> Vanished:
     """The 409 for a removed entry or section, naming who removed it and when."""
-    from django.utils import formats
-
     event = deletion_event(kind, pk)
     what = _("This entry") if kind == "entry" else _("This section")
     if event is None:

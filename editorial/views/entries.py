@@ -1,6 +1,7 @@
 """Entries in the composer: show, add, quick add, edit (with conflicts), move, delete, undo."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -84,6 +85,8 @@ def _save_to_deleted(request, pk):
         services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
     except services.EntryGone as gone:
         event = gone.event
+        if event is None:
+            raise Http404 from None  # never was an entry: nothing to keep or to undo
         undo = (
             event
             if event is not None
