@@ -11,9 +11,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +32,6 @@ from editorial.models import Entry, Issue
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 from editorial.selectors import review as selectors
 from editorial.services import comment_add
-from editorial.views.editing import vanished_response
 
 ISSUE_CHANGED = "issue-changed"
 
@@ -51,11 +53,33 @@ def _role_required(check):
             try:
                 return view(request, *args, **kwargs)
             except Vanished as gone:
-                return vanished_response(request, gone)
+                return _vanished(request, gone, kwargs.get("pk"))
 
         return wrapped
 
     return decorator
+
+
+def _vanished(request, gone: Vanished, entry_pk):
+    """A move or comment on an entry someone deleted: 409 in the entry's review block (htmx),
+    naming who deleted it, or back to the page with the message (plain)."""
+    if not request.htmx or entry_pk is None:
+        messages.error(request, gone.message)
+        fallback = gone.issue.get_composer_url() if gone.issue else reverse("editorial:review_list")
+        return _vary(redirect(_next_url(request, fallback)))
+    response = HttpResponse(
+        format_html(
+            '<div class="entry-review" id="entry-review-{}" data-swap-errors>'
+            '<div class="entry-review__feedback" role="alert" aria-live="assertive">'
+            '<p class="message message--error">{}</p></div></div>',
+            entry_pk,
+            gone.message,
+        ),
+        status=409,
+    )
+    response["X-Digest-Fragment"] = "error"
+    response["HX-Trigger"] = ISSUE_CHANGED
+    return _vary(response)
 
 
 editor_required = _role_required(roles.is_editor)

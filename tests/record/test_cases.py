@@ -599,3 +599,18 @@ def test_numbers_and_ids_beyond_the_columns_are_form_errors_not_500s(writer, sup
     ]:
         assert admin.get(url).status_code in (200, 302, 404), url
     assert Issue.objects.count() == 1
+
+
+def test_7_reviewing_an_entry_someone_deleted_says_who(writer, reviewer):
+    issue = in_review(writer, number=52)
+    entry = entries(issue)[0]
+    services.entry_delete(entry, by=make_user("editor", username="other"))
+    client = client_for(reviewer)
+    approve = reverse("editorial:entry_approve", args=[entry.pk])
+    response = client.post(approve, {"version": 1}, **HTMX)
+    assert response.status_code == 409
+    assert f'id="entry-review-{entry.pk}"' in response.content.decode()
+    assert "other removed it at" in response.content.decode()
+    plain = client.post(reverse("editorial:comment_create", args=[entry.pk]), {"body": "?"})
+    assert plain.status_code == 302
+    assert "other removed it at" in " ".join(messages_of(plain))
