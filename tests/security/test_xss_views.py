@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Comment, Entry, Issue, IssueStatus, Revision, Section
-from tests.factories import english_client
+from tests.factories import english_client, shown_versions
 from tests.security import checks
 from tests.security.pages import assert_pages_carry_nothing_executable
 from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS, marked
@@ -31,6 +31,11 @@ class Poster:
             assert problems == [], (name, problems)
             self.markers |= markers
         return response
+
+
+def page_versions(issue) -> dict:
+    """What "approve all remaining" posts: the versions its page shows (every entry's now)."""
+    return {"versions": [f"{pk}:{version}" for pk, version in shown_versions(issue).items()]}
 
 
 def compose(editor: Poster, year: int, number: int, first: int) -> Issue:
@@ -99,7 +104,7 @@ def test_hostile_text_through_every_form_shows_as_text_only(people):
     )
     reviewer.post("editorial:issue_send_back", [y, n], {"comment": marked(91, TEXT_PAYLOADS[0])})
     editor.post("editorial:issue_submit", [y, n], {}, htmx=True)
-    reviewer.post("editorial:issue_approve_remaining", [y, n], {})
+    reviewer.post("editorial:issue_approve_remaining", [y, n], page_versions(published))
     publisher.post("editorial:issue_publish", [y, n], {"at": "", "note": ""})
     assert Issue.objects.get(pk=published.pk).status == IssueStatus.PUBLISHED
     publisher.post("editorial:issue_reopen", [y, n], {"comment": marked(93, TEXT_PAYLOADS[5])})
@@ -115,7 +120,7 @@ def test_hostile_text_through_every_form_shows_as_text_only(people):
         },
     )
     editor.post("editorial:issue_submit", [y, n], {})
-    reviewer.post("editorial:issue_approve_remaining", [y, n], {}, htmx=True)
+    reviewer.post("editorial:issue_approve_remaining", [y, n], page_versions(published), htmx=True)
     publisher.post(
         "editorial:issue_publish", [y, n], {"at": "", "note": marked(95, TEXT_PAYLOADS[13])}
     )
@@ -153,7 +158,8 @@ def test_a_refused_url_is_answered_with_a_clean_message_and_nothing_stored(url, 
         )
         root = checks.parse_html(response.content)
         assert checks.element_problems(root) == []
-        assert "XSS01" in checks.markers_in_values(root)  # the form comes back, inert
+        if response.status_code != 400:  # 400: a NUL makes the whole request malformed
+            assert "XSS01" in checks.markers_in_values(root)  # the form comes back, inert
     assert not Entry.objects.exists()
     # The duplicate-link check that runs while typing answers it too, without a server error.
     for htmx in (False, True):
