@@ -27,6 +27,7 @@ from editorial.models import (
     Revision,
     Section,
 )
+from tests.composer.conftest import assert_valid_fragment, assert_valid_html
 from tests.factories import make_issue, make_published_issue, make_user
 from tests.record.conftest import HTMX, client_for
 
@@ -472,6 +473,7 @@ def test_7_a_save_to_a_deleted_entry_shows_the_editors_text(writer, mode):
     html = response.content.decode()
     assert "我没保存的字" in html and "摘要也在" in html and "other removed it at" in html
     assert reverse("editorial:entry_restore", args=[event.pk]) in html
+    (assert_valid_fragment if mode == "htmx" else assert_valid_html)(html)
 
 
 # 8. Editing a sent-back entry resubmits it ---------------------------------------------------
@@ -542,6 +544,7 @@ def test_10_a_nul_in_a_parameter_is_a_400_page_in_the_products_look(superuser):
         html = response.content.decode()
         assert "<!DOCTYPE html>" in html and "Nothing was changed" in html or "没有" in html
         assert "Content-Security-Policy" in response
+        assert_valid_html(html)
     issue = make_issue(2024, 49)
     response = client.post(
         reverse("editorial:section_create", args=[issue.year, issue.number]), {"title": "a\x00b"}
