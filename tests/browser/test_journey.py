@@ -230,7 +230,7 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     cold.get_by_role("button", name="Request changes", exact=True).click()
     cold.locator(".review-status", has_text="Changes requested").wait_for()
 
-    # --- the editor sees the comment, fixes the entry, answers and resubmits ------------------
+    # --- the editor sees the comment, fixes the entry (which resubmits it) and answers ---------
     ed.reload()
     card = entry_card(ed, "Serverless 冷启动")
     card.locator(".review-status", has_text="Changes requested").wait_for()
@@ -247,7 +247,7 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     card.get_by_role("button", name="Send reply").click()
     card = entry_card(ed, "Serverless 冷启动")
     card.get_by_text("已换成原始报告。").wait_for()
-    card.get_by_role("button", name=re.compile(r"^Submit for review\b")).click()
+    # The edit itself resubmitted it (edited after changes were requested → submitted).
     entry_card(ed, "Serverless 冷启动").locator(".review-status", has_text="Submitted").wait_for()
     fixed = Entry.objects.get(title="Serverless 冷启动")
     assert (fixed.status, fixed.url) == (
