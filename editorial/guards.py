@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from editorial import roles
 from editorial.models import Entry, Issue, IssueStatus
 from editorial.rules import COMMENT_MAX
-from editorial.sanitize import clean_text
+from editorial.text import clean_text
 
 
 class TransitionError(Exception):

@@ -113,7 +113,9 @@ def store_issue(data: IssueData, *, draft: bool = False, replace: bool = False, 
             )
             for entry_position, e in enumerate(section_data.entries, start=1)
         )
-    Entry.objects.bulk_create(_with_url_keys(entries))
+    for entry in entries:
+        entry.set_derived_fields()  # bulk_create bypasses Entry.save(), which sets them
+    Entry.objects.bulk_create(entries)
 
     revision = None
     if not draft:
@@ -138,12 +140,3 @@ def store_issue(data: IssueData, *, draft: bool = False, replace: bool = False, 
         comment=f"{len(entries)} entries" + (f", revision {revision.number}" if revision else ""),
     )
     return issue
-
-
-def _with_url_keys(entries):
-    # bulk_create bypasses Entry.save(), where the comparison key is normally set.
-    from editorial.links import url_key
-
-    for entry in entries:
-        entry.url_key = url_key(entry.url)
-    return entries

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from editorial.links import display_url, url_key, validate_entry_url
 from editorial.rules import clean_entry_fields, clean_section_title
-from editorial.sanitize import clean_text, linkify_summary
+from editorial.text import clean_text, linkify_summary
 
 
 @pytest.mark.parametrize(
