@@ -91,7 +91,8 @@ def validate_entry_url(url: str) -> None:
             ),
             code="url_invisible",
         )
-    if not url.lower().startswith(("http://", "https://")):
+    # Lower case as written: the database's own check (entry_url_http) compares exactly.
+    if not url.startswith(("http://", "https://")):
         raise ValidationError(
             _("URL: only absolute http:// or https:// addresses are allowed."), code="url_scheme"
         )

@@ -7,12 +7,12 @@ Query budget: one query per call, whatever the number of entries or links asked 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.links import url_key, validate_entry_url
+from editorial.canonical.data import url_problem
+from editorial.links import url_key
 from editorial.models import Entry, IssueStatus, Section
 
 SAME_LINKS_SHOWN = 10
@@ -75,11 +75,8 @@ def same_links_for_url(url: str, *, exclude_entry: int | None = None) -> list[En
     """Entries anywhere with the same link as `url` (except `exclude_entry`), at most
     SAME_LINKS_SHOWN, newest issue first; [] for a URL that is not valid (yet)."""
     url = (url or "").strip()
-    try:
-        # Stored links are all valid; an invalid one (half typed, or with a NUL byte that
-        # PostgreSQL refuses in a query) cannot match any of them.
-        validate_entry_url(url)
-    except ValidationError:
+    # A URL that is not one yet (half typed, with a NUL) matches nothing; the form says why.
+    if url_problem(url):
         return []
     key = url_key(url)
     matches = same_link_entries([key]).get(key, [])

@@ -125,6 +125,7 @@ def test_the_key_has_one_length_whatever_the_url(url):
         ("https://☃.net/", "url_host"),
         ("https://xn--zz.com/", "url_host"),
         ("https://ab--cd.中国/", "url_host"),
+        ("HTTPS://example.com/", "url_scheme"),
     ],
 )
 def test_refused_urls(url, code):

@@ -124,7 +124,7 @@ def test_review_page_shows_the_same_link(reviewer, archive, editor):
     issue = make_issue(
         2024,
         16,
-        {"A": [("again", "HTTPS://mp.weixin.qq.com/s?__biz=MzA3&mid=265&idx=1&sn=abc#x", "s")]},
+        {"A": [("again", "https://MP.weixin.qq.com/s?__biz=MzA3&mid=265&idx=1&sn=abc#x", "s")]},
         status=IssueStatus.IN_REVIEW,
         entry_status=EntryStatus.SUBMITTED,
         author=editor,
