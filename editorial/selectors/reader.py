@@ -174,6 +174,14 @@ def revision_issue_data(markdown: str) -> IssueData | None:
                 return markdown_to_issue(markdown, publication=match["publication"])
             except CanonicalFormatError:
                 pass
+        # A revision frozen before the plain-text rule may hold characters the rule removes
+        # (a control character, a noncharacter): read it as the rule would have stored it.
+        cleaned = "\n".join(clean_text(line) for line in markdown.split("\n"))
+        if cleaned != markdown:
+            try:
+                return markdown_to_issue(cleaned, publication=settings.DIGEST_PUBLICATION)
+            except CanonicalFormatError:
+                pass
         logger.exception("A published revision does not parse as the canonical format")
         return None
 
