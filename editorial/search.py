@@ -3,7 +3,7 @@ how each database finds the entries that follow it quickly.
 
 Each entry stores its folded title and summary in `Entry.search_text`, joined by a line break
 (which no query holds, so a match never spans both). SQLite indexes that column with an FTS5
-table and its trigram tokenizer, PostgreSQL with a pg_trgm GIN index (migration 0004); the
+table and its trigram tokenizer, PostgreSQL with a pg_trgm GIN index (migration 0005); the
 index narrows the rows, and an exact substring test decides, so results are the rule's.
 """
 
@@ -79,7 +79,7 @@ def match_spans(text: str, folded_query: str) -> list[tuple[int, int]]:
     return spans
 
 
-# --- the index, per database (created by migration 0004) -------------------------------------
+# --- the index, per database (created by migration 0005) -------------------------------------
 
 _SQLITE_TRIGGERS = {
     "editorial_entry_search_insert": """

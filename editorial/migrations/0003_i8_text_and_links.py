@@ -3,13 +3,14 @@
 Titles, summaries and section titles are cleaned by editorial.text.clean_text (the characters
 no document can carry removed; nothing else changes for text the earlier rule had cleaned);
 comments and correction notes lose those characters line by line. Then every entry's url_key
-is recomputed as links.url_key (64 hex digits) and the column shrinks to 64 characters.
+is recomputed as links.url_key (64 hex digits); 0004 then shrinks the column to 64 characters
+(in its own transaction: PostgreSQL does not alter a table with row changes pending).
 """
 
 import contextlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.db import migrations, models
+from django.db import migrations
 
 from editorial.links import url_key
 from editorial.text import clean_lines, clean_text, has_uncarriable
@@ -102,12 +103,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(clean_existing_text, migrations.RunPython.noop, elidable=False),
-        migrations.RunPython(recompute_url_keys, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="entry",
-            name="url_key",
-            field=models.CharField(db_index=True, editable=False, max_length=64),
-        ),
-        # Migrating back: the wider column first, then the earlier keys.
-        migrations.RunPython(migrations.RunPython.noop, restore_earlier_url_keys),
+        migrations.RunPython(recompute_url_keys, restore_earlier_url_keys),
     ]
