@@ -310,14 +310,16 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    order = ("-section__issue__year", "-section__issue__number", "section__position", "position")
+    # The matching entries are chosen (and limited) first, inside the same statement, so the
+    # numbering subqueries run for the entries shown, not for every match.
+    chosen = filter_matching(
+        Entry.objects.filter(section__issue__in=_settled_issues(now)), fold_query(query)
+    ).order_by(*order)
     rows = (
-        filter_matching(
-            Entry.objects.filter(section__issue__in=_settled_issues(now)), fold_query(query)
-        )
+        Entry.objects.filter(pk__in=chosen.values("pk")[:limit])
         .annotate(section_index=Subquery(section_index), entry_number=Subquery(entry_number))
-        .order_by(
-            "-section__issue__year", "-section__issue__number", "section__position", "position"
-        )
+        .order_by(*order)
         .values_list(
             "section__issue__year",
             "section__issue__number",
@@ -327,7 +329,7 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
             "title",
             "url",
             "summary",
-        )[:limit]
+        )
     )
     return [SearchHit(*row) for row in rows]
 
@@ -335,10 +337,13 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
 def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
     # Reopened issues and those with a correction scheduled: read what readers see, the frozen
     # revision, never the live entries being edited. There are rarely more than one or two.
+    unsettled = Issue.objects.filter(
+        Q(revisions__published_at__gt=now) | ~Q(status=IssueStatus.PUBLISHED)
+    ).values("pk")
     revisions = (
         _visible(now)
+        .filter(issue__in=unsettled)
         .filter(pk=Subquery(_latest_visible_of("issue", now).values("pk")[:1]))
-        .exclude(issue__in=_settled_issues(now))
         .select_related("issue")
     )
     folded_query = fold_query(query)
