@@ -4,7 +4,8 @@ how each database finds the entries that follow it quickly.
 Each entry stores its folded title and summary in `Entry.search_text`, joined by a line break
 (which no query holds, so a match never spans both). SQLite indexes that column with an FTS5
 table and its trigram tokenizer, PostgreSQL with a pg_trgm GIN index (migration 0005); the
-index narrows the rows, and an exact substring test decides, so results are the rule's.
+index answers exactly the substring test (tests/text/test_search.py compares it with Python's),
+so results are the rule's.
 """
 
 import bisect
@@ -14,7 +15,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 
-from editorial.text import search_fold
+from editorial.text import clean_text, search_fold
 
 FIELD_SEPARATOR = "\n"
 FTS_TABLE = "editorial_entry_search"
@@ -27,8 +28,9 @@ def entry_search_text(title: str, summary: str) -> str:
 
 
 def fold_query(query: str) -> str:
-    """The query as compared (white space in it is kept: it must match as typed)."""
-    return search_fold(query)
+    """The query as compared: plain text by the rule every field follows (so it holds no
+    character the index could not take), then folded. Inner white space is kept."""
+    return search_fold(clean_text(query))
 
 
 def text_matches(folded_query: str, *texts: str) -> bool:
@@ -44,16 +46,18 @@ def filter_matching(entries: QuerySet, folded_query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         # LIKE '%…%' (Django escapes % and _) is answered by the gin_trgm_ops index.
         return entries.filter(search_text__contains=folded_query)
-    exact = entries.annotate(_hit=StrIndex("search_text", Value(folded_query))).filter(_hit__gt=0)
     if connection.vendor == "sqlite" and len(folded_query) >= TRIGRAM:
+        # A phrase of trigrams (case-sensitive, no diacritics folding) is a substring test:
+        # consecutive trigrams of the query, consecutive in the text.
         phrase = '"' + folded_query.replace('"', '""') + '"'
         # A fixed table name; the query is a parameter.
         candidates = RawSQL(  # noqa: S611
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
             [phrase],
         )
-        exact = exact.filter(pk__in=candidates)
-    return exact
+        return entries.filter(pk__in=candidates)
+    # Shorter than a trigram (or another database): the stored folded text is read.
+    return entries.annotate(_hit=StrIndex("search_text", Value(folded_query))).filter(_hit__gt=0)
 
 
 def match_spans(text: str, folded_query: str) -> list[tuple[int, int]]:

@@ -2,15 +2,18 @@
 same on SQLite and PostgreSQL, whatever the issue's state, in a constant number of queries."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from editorial.models import Entry, Issue, IssueStatus
 from editorial.search import TRIGRAM, entry_search_text, filter_matching, fold_query
 from editorial.selectors.reader import search_entries
 from editorial.templatetags.reader import highlight
-from tests.factories import make_published_issue
+from editorial.text import clean_text
+from tests.factories import make_issue, make_published_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +138,31 @@ def test_highlight_marks_what_search_found(archive):
     assert (
         str(highlight("<b>Pin<T></b>", "pin<t>")) == "&lt;b&gt;<mark>Pin&lt;T&gt;</mark>&lt;/b&gt;"
     )
+
+
+_words = st.text(
+    st.sampled_from("aAbB ÄäßẞΣσς云計计ＧＰＵｇ%_\"'*(){}^-~:1") | st.characters(codec="utf-8"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_words, min_size=1, max_size=5), query=_words, start=st.integers(0, 5))
+def test_the_index_gives_exactly_the_rule_for_any_text(texts, query, start):
+    with transaction.atomic():
+        rows = [
+            (clean_text(f"t{i} {t}"), f"https://e.com/{i}", clean_text(t))
+            for i, t in enumerate(texts)
+        ]
+        issue = make_issue(2030, 1, {"A": rows})
+        for folded in {fold_query(query), fold_query(texts[0])[start : start + 4]}:
+            entries = Entry.objects.filter(section__issue=issue)
+            expected = {
+                e.pk
+                for e in entries
+                if folded and any(folded in fold_query(x) for x in (e.title, e.summary))
+            }
+            got = set(filter_matching(entries, folded).values_list("pk", flat=True))
+            assert got == expected, (folded, texts)
+        transaction.set_rollback(True)
