@@ -265,7 +265,8 @@ def render(facts: dict, results: dict) -> str:
         "",
         "The reader's search (`search_entries`: the NFKC case-folded query inside the folded "
         "titles and summaries) over the database after the archive import above (about 10,000 "
-        "entries of published issues), and the whole search page through the test client "
+        "entries of published issues; then `VACUUM ANALYZE` on PostgreSQL, `ANALYZE` on SQLite, "
+        "as autovacuum would have done in service), and the whole search page through the test client "
         "(at most 500 hits are listed, 20 per page). The index is SQLite's FTS5 trigram table "
         "or PostgreSQL's pg_trgm GIN index; a query of fewer than three characters cannot use "
         "a trigram index and reads the stored folded text. Every query's hits were checked "
