@@ -4,7 +4,8 @@ DATABASE_URL (SQLite or PostgreSQL):
 - editing: server time of an htmx entry save and of a reorder in an issue of 500 entries,
   through the whole Django stack in-process (the test Client; no network, no browser);
 - queries: the number of SQL queries of every page at 10 and 500 entries;
-- archive: importing a 10,000-entry archive with the app's input rules, and exporting it.
+- archive: importing a 10,000-entry archive with the app's input rules, and exporting it;
+- search: the reader's search over that archive (bench/search_bench.py).
 """
 
 import argparse
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import emit, migrate, setup_django, summary_ms, synthetic_issue
+from bench.search_bench import bench_search
 
 SIZES = (10, 500)
 SECTIONS = 5
@@ -259,6 +261,7 @@ def main():
     queries = bench_queries(editor, reviewer, worlds)
     editing = bench_editing(editor, worlds[500][1], options.budget, rng)
     archive = bench_archive(options.archive_issues, 100)
+    search = bench_search(options.budget / 5)
     emit(
         {
             "vendor": connection.vendor,
@@ -266,6 +269,7 @@ def main():
             "editing": editing,
             "queries": queries,
             "archive": archive,
+            "search": search,
         }
     )
 

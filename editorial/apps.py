@@ -10,8 +10,12 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from editorial.roles import ensure_role_groups
+        from editorial.search import ensure_search_triggers
 
         # After auth has made the permissions (its own post_migrate handler runs first).
         post_migrate.connect(
             ensure_role_groups, sender=self, dispatch_uid="editorial.ensure_role_groups"
+        )
+        post_migrate.connect(
+            ensure_search_triggers, sender=self, dispatch_uid="editorial.ensure_search_triggers"
         )

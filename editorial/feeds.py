@@ -1,5 +1,6 @@
 """The Atom feed of the latest issues, built from the revisions readers see."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from editorial.canonical import IssueData, to_chinese_numeral
 from editorial.selectors import reader as selectors
@@ -18,8 +20,39 @@ from editorial.selectors import reader as selectors
 FEED_LENGTH = 20
 
 
+# What XML 1.0 cannot carry at all (its Char production): stored text never holds these, but a
+# revision frozen before the plain-text rule could, and one character must not make the whole
+# feed unreadable for every subscriber.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value):
+    """`value` without the characters XML 1.0 forbids (other values unchanged)."""
+    return _NOT_XML_CHAR.sub("", value) if isinstance(value, str) else value
+
+
+class XML10Generator(SimplerXMLGenerator):
+    """Django's generator refuses such characters with an error (a 500 for the whole feed);
+    this one leaves them out, so the feed is always well-formed."""
+
+    def characters(self, content):
+        super().characters(xml_text(content))
+
+    def startElement(self, name, attrs):  # noqa: N802 - the SAX name
+        super().startElement(name, {key: xml_text(value) for key, value in attrs.items()})
+
+
 class ContentAtom1Feed(Atom1Feed):
-    """Atom with a <content type="html"> per entry: the issue's sections and entries."""
+    """Atom with a <content type="html"> per entry: the issue's sections and entries; always
+    well-formed XML whatever is stored."""
+
+    def write(self, outfile, encoding):
+        handler = XML10Generator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

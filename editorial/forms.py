@@ -9,6 +9,7 @@ from editorial.guards import TransitionError, Vanished
 from editorial.links import MAX_URL_LENGTH
 from editorial.models import Issue
 from editorial.rules import SECTION_TITLE_MAX, SUMMARY_MAX, TITLE_MAX
+from editorial.text import clean_text
 
 QUICK_ADD_MAX = 100_000
 
@@ -41,6 +42,14 @@ class ServiceErrorsMixin:
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+class PlainTextField(forms.CharField):
+    """Text by the plain-text rule (text.clean_text) before any check, so that a NUL or another
+    character no document can carry is removed as the rule says, not refused."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
 
 
 class IssueCreateForm(ServiceErrorsMixin, forms.Form):
@@ -84,9 +93,9 @@ class IssueCreateForm(ServiceErrorsMixin, forms.Form):
 class EntryForm(ServiceErrorsMixin, forms.Form):
     """Title, URL and summary; the version the edit started from (absent when creating)."""
 
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX * 2, required=False)
+    title = PlainTextField(label=_("Title"), max_length=TITLE_MAX * 2, required=False)
     url = forms.CharField(label=_("URL"), max_length=MAX_URL_LENGTH * 2, required=False)
-    summary = forms.CharField(
+    summary = PlainTextField(
         label=_("Summary"), max_length=SUMMARY_MAX * 2, required=False, widget=forms.Textarea
     )
     version = forms.IntegerField(
@@ -107,7 +116,7 @@ class EntryForm(ServiceErrorsMixin, forms.Form):
 
 
 class SectionForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(label=_("Section title"), max_length=SECTION_TITLE_MAX * 2)
+    title = PlainTextField(label=_("Section title"), max_length=SECTION_TITLE_MAX * 2)
 
 
 class QuickAddForm(ServiceErrorsMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from editorial import roles
 from editorial.models import AuditEvent, Entry, Issue, IssueStatus, Section
 from editorial.rules import COMMENT_MAX
-from editorial.sanitize import clean_text
+from editorial.text import clean_text
 
 
 class TransitionError(Exception):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from editorial.canonical import to_chinese_numeral
-from editorial.links import MAX_URL_LENGTH, url_key
+from editorial.links import MAX_URL_LENGTH, URL_KEY_LENGTH, url_key
 from editorial.rules import (
     COMMENT_MAX,
     SECTION_TITLE_MAX,
@@ -22,6 +22,7 @@ from editorial.rules import (
     clean_entry_fields,
     clean_section_title,
 )
+from editorial.search import entry_search_text
 
 
 class IssueStatus(models.TextChoices):
@@ -152,10 +153,13 @@ class Entry(models.Model):
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     url = models.CharField(_("URL"), max_length=MAX_URL_LENGTH)
-    url_key = models.CharField(max_length=MAX_URL_LENGTH, editable=False, db_index=True)
+    # Derived columns, set by save() (and by whoever bulk-creates entries): the same-link key
+    # (a fixed-length digest, links.url_key) and the folded text search looks in.
+    url_key = models.CharField(max_length=URL_KEY_LENGTH, editable=False, db_index=True)
     summary = models.TextField(
         _("summary"), blank=True, validators=[MaxLengthValidator(SUMMARY_MAX)]
     )
+    search_text = models.TextField(editable=False, default="")
     position = models.PositiveIntegerField(_("position"), default=1)
     status = models.CharField(
         _("status"), max_length=20, choices=EntryStatus, default=EntryStatus.DRAFT
@@ -202,13 +206,22 @@ class Entry(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.url_key = url_key(self.url)
-        if kwargs.get("update_fields") is not None and "url" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "url_key"}
+        self.set_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            derived = {"url_key"} if "url" in update_fields else set()
+            if {"title", "summary"} & set(update_fields):
+                derived.add("search_text")
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def clean(self):
         self.title, self.url, self.summary = clean_entry_fields(self.title, self.url, self.summary)
+
+    def set_derived_fields(self) -> None:
+        """Set url_key and search_text from url, title and summary (bulk_create skips save)."""
+        self.url_key = url_key(self.url)
+        self.search_text = entry_search_text(self.title, self.summary)
 
 
 class Revision(models.Model):

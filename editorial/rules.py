@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from editorial.links import validate_entry_url
-from editorial.sanitize import clean_text
+from editorial.text import clean_text
 
 TITLE_MAX = 300
 SUMMARY_MAX = 2000

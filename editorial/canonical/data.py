@@ -5,8 +5,14 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import idna
+
+from editorial.text import UNCARRIABLE, WHITE_SPACE, clean_text, has_uncarriable
+
 MAX_URL_LENGTH = 2048
-_URL_FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+# White space, controls and the characters no document can carry.
+_URL_FORBIDDEN = re.compile(rf"[\s{UNCARRIABLE}\x85]")
+_WHITE_SPACE_BUT_ONE_SPACE = re.compile(rf"[{WHITE_SPACE.replace(' ', '')}]|  ")
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,41 @@ def text_problem(text: str) -> str | None:
         return "contains a line break"
     if text != text.strip():
         return "has leading or trailing white space"
-    if not unicodedata.is_normalized("NFC", text):
+    if has_uncarriable(text):
+        return "contains a control character, a noncharacter or a lone surrogate"
+    if _WHITE_SPACE_BUT_ONE_SPACE.search(text):
+        return "contains white space other than single spaces"
+    if clean_text(text) != text:
         return "is not in Unicode NFC"
+    return None
+
+
+def has_invisible(url: str) -> bool:
+    """Whether `url` holds a Unicode format character (bidi controls, zero-width spaces and
+    joiners, soft hyphen, BOM): invisible, so two URLs that look alike could differ."""
+    return any(unicodedata.category(ch) == "Cf" for ch in url if not ch.isascii())
+
+
+def netloc_host(netloc: str) -> str:
+    """The host of a netloc as written (case kept), without user info and port."""
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.partition(":")[0]
+
+
+def host_problem(host: str) -> str | None:
+    """Why IDNA (2008, with UTS 46 mapping) refuses `host` (a phrase), or None. ASCII hosts
+    without an `xn--` label and IP literals are not IDNA's business."""
+    if not host or host.startswith("["):
+        return None
+    try:
+        if not host.isascii():
+            idna.encode(host.rstrip("."), uts46=True)
+        elif "xn--" in host.lower():
+            idna.decode(host.rstrip("."))
+    except (idna.IDNAError, UnicodeError) as error:
+        return str(error) or "invalid"
     return None
 
 
@@ -64,8 +103,15 @@ def url_problem(url: str) -> str | None:
         return f"is longer than {MAX_URL_LENGTH} characters"
     if _URL_FORBIDDEN.search(url):
         return "contains white space or a control character"
+    if has_invisible(url):
+        return "contains an invisible formatting character"
     try:
         host = urlsplit(url).hostname
+        written = netloc_host(urlsplit(url).netloc)
     except ValueError:  # e.g. an unbalanced "[" in the host
         return "is not a valid URL"
-    return None if host else "has no host"
+    if not host:
+        return "has no host"
+    if host_problem(written):
+        return "has a host name that is not a valid international domain name"
+    return None

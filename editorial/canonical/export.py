@@ -1,7 +1,7 @@
 """IssueData to the canonical markdown file (FORMAT.md), byte for byte."""
 
 from .data import EntryData, IssueData, text_problem, url_problem
-from .escaping import escape_markdown, escape_section_title
+from .escaping import escape_markdown, escape_section_title, url_line
 from .numerals import to_chinese_numeral
 
 SUMMARY_LABEL = "**摘要:**"
@@ -21,7 +21,7 @@ def issue_to_markdown(issue: IssueData) -> str:
             continue  # an empty section is not written (FORMAT.md)
         lines += ["", f"## {escape_section_title(section.title)}"]
         for n, entry in enumerate(section.entries, start=1):
-            lines += ["", f"**{n}.** **{escape_markdown(entry.title)}**", "", entry.url]
+            lines += ["", f"**{n}.** **{escape_markdown(entry.title)}**", "", url_line(entry.url)]
             if entry.summary:
                 lines += ["", f"{SUMMARY_LABEL} {escape_markdown(entry.summary)}"]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .data import EntryData, IssueData, SectionData, text_problem, url_problem
-from .escaping import unescape_markdown
+from .escaping import unescape_markdown, url_from_line
 from .export import SUMMARY_LABEL
 from .numerals import from_chinese_numeral
 
@@ -20,7 +20,7 @@ _ENTRY_TITLE = re.compile(r"\*\*(?P<number>[0-9]+)\.\*\* \*\*(?P<title>.*)\*\*")
 _LOOKS_LIKE_ENTRY = re.compile(r"\*\*[0-9]+\.")
 _SECTION_PREFIX = "## "
 _FULL_WIDTH_LABEL = "**摘要：**"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 class CanonicalFormatError(ValueError):
@@ -190,10 +190,11 @@ def _read_entry(lines: _Lines, n: int, require_summaries: bool) -> _LocatedEntry
         )
     title = _field(title_no, match["title"], f"the title of entry {n}")
 
-    url_no, url = lines.take()
+    url_no, line = lines.take()
+    url = url_from_line(line) if line is not None else None
     if url is None or (problem := url_problem(url)):
         reason = f", which {problem}" if url is not None else ""
-        raise _unexpected(url_no, url, f'the URL line of entry {n} ("https://…")', reason)
+        raise _unexpected(url_no, line, f'the URL line of entry {n} ("https://…")', reason)
 
     summary = ""
     summary_no, line = lines.peek()
@@ -231,7 +232,9 @@ def _read_summary(line_no: int, line: str, n: int) -> str:
 
 
 def _field(line_no: int, raw: str, what: str) -> str:
-    # Unescaped text is read literally; text that is not NFC is normalised, not refused.
+    # Unescaped text is read literally; text that is not NFC is normalised, not refused. Text
+    # the plain-text rule would change otherwise (a control character, a noncharacter, a run
+    # of white space) is refused with its line: export never writes it.
     text = unicodedata.normalize("NFC", unescape_markdown(raw))
     if problem := text_problem(text):
         raise CanonicalFormatError(line_no, f"{what} {problem}")

@@ -119,7 +119,9 @@ def store_issue(data: IssueData, *, draft: bool = False, replace: bool = False, 
             )
             for entry_position, e in enumerate(section_data.entries, start=1)
         )
-    Entry.objects.bulk_create(_with_url_keys(entries))
+    for entry in entries:
+        entry.set_derived_fields()  # bulk_create bypasses Entry.save(), which sets them
+    Entry.objects.bulk_create(entries)
     # One entry_create row per entry, with its text: the audit trail stays complete (replaying
     # an entry's rows gives its text), and four eyes knows who wrote it.
     AuditEvent.objects.bulk_create(
@@ -168,10 +170,30 @@ def store_issue(data: IssueData, *, draft: bool = False, replace: bool = False, 
     return issue
 
 
-def _with_url_keys(entries):
-    # bulk_create bypasses Entry.save(), where the comparison key is normally set.
-    from editorial.links import url_key
+def same_link_warnings(data: IssueData) -> list[str]:
+    """Links of the file that are the same link (links.url_key) as another entry of the file or
+    as an entry already stored in another issue: one line each, "section S, entry N: …". A
+    warning, never a refusal. One query."""
+    from editorial.selectors.links import same_links_in_batch
 
-    for entry in entries:
-        entry.url_key = url_key(entry.url)
-    return entries
+    places = [
+        (s, n, entry.url)
+        for s, section in enumerate((s for s in data.sections if s.entries), start=1)
+        for n, entry in enumerate(section.entries, start=1)
+    ]
+    repeats, stored = same_links_in_batch([url for _s, _n, url in places])
+    warnings = []
+    for first, again in repeats:
+        s, n, _url = places[again]
+        s0, n0, _url = places[first]
+        warnings.append(f"section {s}, entry {n}: the same link as section {s0}, entry {n0}")
+    for position, entries in sorted(stored.items()):
+        s, n, _url = places[position]
+        elsewhere = [
+            f"{e.section.issue.year}/{e.section.issue.number}, entry {e.entry_number}"
+            for e in entries
+            if (e.section.issue.year, e.section.issue.number) != (data.year, data.number)
+        ]
+        if elsewhere:
+            warnings.append(f"section {s}, entry {n}: this link was in " + "; ".join(elsewhere))
+    return warnings

@@ -1,19 +1,24 @@
 """Reads for the composer screens: the dashboard, one issue with everything its composer shows,
 single entries for fragments, duplicate links and the issue's history.
 
-Query budget: dashboard_columns one query; composer_issue four (issue, sections, entries with
-their authors, comments with their authors) however many entries the issue has.
+Query budget: dashboard_columns one query; composer_issue five (issue, sections, entries with
+their authors, comments with their authors, the same links elsewhere) however many entries the
+issue has.
 """
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from editorial.links import display_url, url_key, validate_entry_url
+from editorial.links import display_url
 from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
+from editorial.selectors.links import (  # noqa: F401 - the composer's same-link helpers
+    attach_same_links,
+    same_link_entries,
+    same_links_for_url,
+)
 from editorial.selectors.review import entry_threads
 
 PUBLISHED_ON_DASHBOARD = 12
@@ -82,9 +87,11 @@ def previous_issue(year: int | None = None, number: int | None = None) -> Issue 
 
 
 def _prepare_entries(issue: Issue, sections) -> None:
-    """Link the prefetched objects both ways and add .shown_url and .comment_threads."""
+    """Link the prefetched objects both ways and add .shown_url, .comment_threads and
+    .same_links."""
     entries = [entry for section in sections for entry in section.entries_list]
     threads = entry_threads(entries) if entries else {}
+    attach_same_links(entries)
     for section in sections:
         section.issue = issue
         for entry in section.entries_list:
@@ -99,7 +106,8 @@ def _entries_queryset():
 
 def composer_issue(year: int, number: int) -> Issue:
     """The issue with .sections_list, each section with .entries_list (authors, display URL
-    and comment threads attached): four queries whatever the number of entries. 404 if none."""
+    comment threads and same links attached): five queries whatever the number of entries. 404
+    if none."""
     issue = get_object_or_404(
         Issue.objects.select_related("created_by").prefetch_related(
             Prefetch(
@@ -139,9 +147,11 @@ def composer_entry(pk: int) -> Entry:
 
 
 def prepare_entry(entry: Entry) -> Entry:
-    """Add what an entry card shows beyond the model: .shown_url and .comment_threads."""
+    """Add what an entry card shows beyond the model: .shown_url, .comment_threads and
+    .same_links."""
     entry.shown_url = display_url(entry.url)
     entry.comment_threads = entry_threads([entry])[entry.pk]
+    attach_same_links([entry])
     return entry
 
 
@@ -150,23 +160,10 @@ def sibling_sections(issue: Issue) -> list[Section]:
     return list(issue.sections.order_by("position", "pk"))
 
 
-def duplicate_links(url: str, *, exclude_entry: int | None = None, limit: int = 10) -> list:
-    """Entries whose link is the same as `url` after normalising (see links.url_key), newest
-    issue first, each with its section and issue loaded."""
-    try:
-        # Stored links are all valid; an invalid one (half typed, or with a NUL byte that
-        # PostgreSQL refuses in a query) cannot match any of them.
-        validate_entry_url((url or "").strip())
-    except ValidationError:
-        return []
-    entries = Entry.objects.filter(url_key=url_key(url)).select_related("section__issue")
-    if exclude_entry:
-        entries = entries.exclude(pk=exclude_entry)
-    return list(
-        entries.order_by(
-            "-section__issue__year", "-section__issue__number", "section__position", "position"
-        )[:limit]
-    )
+def duplicate_links(url: str, *, exclude_entry: int | None = None) -> list:
+    """Entries whose link is the same as `url` (links.url_key), newest issue first, each with
+    its section, issue, .entry_number and .where_url (see selectors.links)."""
+    return same_links_for_url(url, exclude_entry=exclude_entry)
 
 
 def issue_history(issue: Issue):

@@ -6,7 +6,6 @@ reopened issue stays readable in its last published form and a scheduled one app
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +16,8 @@ from django.urls import reverse
 
 from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
 from editorial.models import Entry, Issue, IssueStatus, Revision, Section
+from editorial.search import filter_matching, fold_query, text_matches
+from editorial.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,6 @@ NUMBER_RANGE = range(1, 10000)
 REVISION_RANGE = range(1, 2**31)
 SEARCH_MAX_RESULTS = 500
 SEARCH_QUERY_MAX = 100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _HEADING_PUBLICATION = re.compile(r"# (?P<publication>.+) [0-9]{4} 年第")
 
 
@@ -174,6 +174,14 @@ def revision_issue_data(markdown: str) -> IssueData | None:
                 return markdown_to_issue(markdown, publication=match["publication"])
             except CanonicalFormatError:
                 pass
+        # A revision frozen before the plain-text rule may hold characters the rule removes
+        # (a control character, a noncharacter): read it as the rule would have stored it.
+        cleaned = "\n".join(clean_text(line) for line in markdown.split("\n"))
+        if cleaned != markdown:
+            try:
+                return markdown_to_issue(cleaned, publication=settings.DIGEST_PUBLICATION)
+            except CanonicalFormatError:
+                pass
         logger.exception("A published revision does not parse as the canonical format")
         return None
 
@@ -302,13 +310,16 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    order = ("-section__issue__year", "-section__issue__number", "section__position", "position")
+    # The matching entries are chosen (and limited) first, inside the same statement, so the
+    # numbering subqueries run for the entries shown, not for every match.
+    chosen = filter_matching(
+        Entry.objects.filter(section__issue__in=_settled_issues(now)), fold_query(query)
+    ).order_by(*order)
     rows = (
-        Entry.objects.filter(section__issue__in=_settled_issues(now))
-        .filter(Q(title__icontains=query) | Q(summary__icontains=query))
+        Entry.objects.filter(pk__in=chosen.values("pk")[:limit])
         .annotate(section_index=Subquery(section_index), entry_number=Subquery(entry_number))
-        .order_by(
-            "-section__issue__year", "-section__issue__number", "section__position", "position"
-        )
+        .order_by(*order)
         .values_list(
             "section__issue__year",
             "section__issue__number",
@@ -318,7 +329,7 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
             "title",
             "url",
             "summary",
-        )[:limit]
+        )
     )
     return [SearchHit(*row) for row in rows]
 
@@ -326,13 +337,16 @@ def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
 def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
     # Reopened issues and those with a correction scheduled: read what readers see, the frozen
     # revision, never the live entries being edited. There are rarely more than one or two.
+    unsettled = Issue.objects.filter(
+        Q(revisions__published_at__gt=now) | ~Q(status=IssueStatus.PUBLISHED)
+    ).values("pk")
     revisions = (
         _visible(now)
+        .filter(issue__in=unsettled)
         .filter(pk=Subquery(_latest_visible_of("issue", now).values("pk")[:1]))
-        .exclude(issue__in=_settled_issues(now))
         .select_related("issue")
     )
-    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    folded_query = fold_query(query)
     hits = []
     for revision in revisions:
         data = revision_issue_data(revision.markdown)
@@ -340,7 +354,7 @@ def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
             continue
         for s, section in enumerate((s for s in data.sections if s.entries), start=1):
             for e, entry in enumerate(section.entries, start=1):
-                if pattern.search(entry.title) or pattern.search(entry.summary):
+                if text_matches(folded_query, entry.title, entry.summary):
                     hits.append(
                         SearchHit(
                             revision.issue.year,
@@ -357,17 +371,18 @@ def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
 
 
 def clean_search_query(raw: str) -> tuple[str, bool]:
-    """The query as searched: one line of NFC text without control characters, at most
-    SEARCH_QUERY_MAX characters; and whether it had to be shortened."""
-    query = unicodedata.normalize("NFC", " ".join(_CONTROL.sub(" ", raw).split()))
+    """The query as searched: plain text by the rule every field follows (text.clean_text),
+    at most SEARCH_QUERY_MAX characters; and whether it had to be shortened."""
+    query = clean_text(raw)
     if len(query) > SEARCH_QUERY_MAX:
         return query[:SEARCH_QUERY_MAX].rstrip(), True
     return query, False
 
 
 def search_entries(query: str, now: datetime, limit: int = SEARCH_MAX_RESULTS) -> list[SearchHit]:
-    """Entries of visible issues whose title or summary contains `query` (any case), newest
-    issue first, at most limit + 1 of them so the caller can tell there were more (two queries)."""
+    """Entries of visible issues whose NFKC case-folded title or summary contains the NFKC
+    case-folded `query` (editorial.search), whatever the issue's state; newest issue first,
+    at most limit + 1 of them so the caller can tell there were more (two queries)."""
     if not query:
         return []
     hits = _live_hits(query, now, limit + 1) + _frozen_hits(query, now)

@@ -1,7 +1,8 @@
 """Reads for the review screens: issues waiting for review, an issue's entries with their comments.
 
-Query budget: review_issues and scheduled_issues one query each; review_sections three queries
-(sections, entries with authors, comments with authors) however many entries there are.
+Query budget: review_issues and scheduled_issues one query each; review_sections four queries
+(sections, entries with authors, comments with authors, the same links elsewhere) however many
+entries there are.
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from editorial.links import display_url
 from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
+from editorial.selectors.links import attach_same_links
 
 
 def _with_entry_counts(queryset):
@@ -89,7 +91,7 @@ def entry_threads(entries) -> dict[int, CommentThreads]:
 
 def review_sections(issue):
     """The issue's sections, each with .entries_list; every entry has .shown_url (punycode host)
-    and .comment_threads (see entry_threads)."""
+    .comment_threads (see entry_threads) and .same_links (see selectors.links)."""
     entries_queryset = Entry.objects.select_related("created_by", "updated_by").order_by(
         "position", "pk"
     )
@@ -100,6 +102,7 @@ def review_sections(issue):
     )
     entries = [entry for section in sections for entry in section.entries_list]
     threads = entry_threads(entries)
+    attach_same_links(entries)
     for section in sections:
         section.issue = issue
         for entry in section.entries_list:

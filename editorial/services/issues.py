@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from editorial import audit, guards
 from editorial.models import Issue, Section
 from editorial.rules import clean_section_title
-from editorial.sanitize import clean_text
+from editorial.text import clean_text
 
 
 def next_issue_number(year: int) -> int:

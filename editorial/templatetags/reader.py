@@ -1,7 +1,5 @@
 """Template tags for the reader pages: summaries, hosts, numerals, search highlights."""
 
-import re
-
 from django import template
 from django.conf import settings
 from django.utils.html import escape
@@ -10,7 +8,8 @@ from django.utils.translation import get_language
 
 from editorial.canonical import to_chinese_numeral
 from editorial.links import ascii_host
-from editorial.sanitize import linkify_summary
+from editorial.search import fold_query, match_spans
+from editorial.text import linkify_summary
 
 register = template.Library()
 
@@ -51,23 +50,16 @@ def ui_lang() -> str:
     return "zh-Hans" if language.lower() == "zh-hans" else language
 
 
-def _pattern(query: str) -> re.Pattern | None:
-    return re.compile(re.escape(query), re.IGNORECASE) if query else None
-
-
 @register.filter
 def highlight(text: str, query: str) -> SafeString:
-    """Text with each occurrence of query wrapped in <mark>; every piece escaped on its own,
-    so neither the text nor the query can inject markup."""
+    """Text with each occurrence of query (as search finds it: NFKC case-folded) in <mark>;
+    every piece escaped on its own, so neither the text nor the query can inject markup."""
     text = str(text or "")
-    pattern = _pattern(query)
-    if pattern is None:
-        return escape(text)
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+    for start, end in match_spans(text, fold_query(query or "")):
+        pieces.append(escape(text[last:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above
 
@@ -78,10 +70,9 @@ def excerpt(text: str, query: str) -> str:
     text = str(text or "")
     if len(text) <= EXCERPT_CHARS:
         return text
-    pattern = _pattern(query)
-    match = pattern.search(text) if pattern else None
+    spans = match_spans(text, fold_query(query or ""))
     start = 0
-    if match:
-        start = max(0, min(match.start() - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
+    if spans:
+        start = max(0, min(spans[0][0] - EXCERPT_CHARS // 3, len(text) - EXCERPT_CHARS))
     end = start + EXCERPT_CHARS
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

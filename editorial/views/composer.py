@@ -176,17 +176,6 @@ def history(request, year, number):
     return render_view(request, "editorial/history.html", context, partial="history")
 
 
-def where_url(entry, now=None) -> str:
-    """Where a duplicate is: the reader page's anchor when readers can see that issue as it
-    is, else the entry in its composer."""
-    issue = entry.section.issue
-    now = now or timezone.now()
-    if issue.status == IssueStatus.PUBLISHED and issue.published_at and issue.published_at <= now:
-        anchor = f"#s{entry.section.position}-e{entry.position}"
-        return reverse("reader:issue", args=[issue.year, issue.number]) + anchor
-    return reverse("editorial:composer", args=[issue.year, issue.number]) + f"#entry-{entry.pk}"
-
-
 def _int_or_none(value):
     try:
         return int(value)
@@ -242,7 +231,4 @@ def notice_error_response(request, issue: Issue, message: str, *, status=409):
 
 def duplicates_for(url: str, *, exclude_entry=None) -> list:
     """Duplicate links of `url` with where they are, for re-rendering a form with its warning."""
-    matches = duplicate_links(url, exclude_entry=exclude_entry) if url else []
-    for match in matches:
-        match.where_url = where_url(match)
-    return matches
+    return duplicate_links(url, exclude_entry=exclude_entry) if url else []

@@ -12,7 +12,12 @@ from django_htmx.http import reswap, retarget
 from editorial import guards, services, workflow
 from editorial.forms import EntryForm, MoveForm, QuickAddForm
 from editorial.models import AuditEvent, Entry, Section
-from editorial.selectors.editorial import composer_entry, composer_section, sibling_sections
+from editorial.selectors.editorial import (
+    attach_same_links,
+    composer_entry,
+    composer_section,
+    sibling_sections,
+)
 from editorial.views.composer import (
     duplicates_for,
     is_editable,
@@ -181,6 +186,22 @@ def _saved_response(request, before: Entry, saved: Entry):
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
 
+def _quick_add_note(entries: list) -> str:
+    """ "Added 3 entries.", and how many of them have a link used elsewhere (entries with
+    .same_links), so a repeated link within the paste or against the archive is seen."""
+    note = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(entries)) % {
+        "count": len(entries)
+    }
+    repeated = sum(1 for entry in entries if entry.same_links)
+    if repeated:
+        note += " " + ngettext(
+            "%(count)d of them has a link that is already used: see its card.",
+            "%(count)d of them have a link that is already used: see their cards.",
+            repeated,
+        ) % {"count": repeated}
+    return note
+
+
 def _added_response(request, section: Section, created: list, *, quick: bool):
     """htmx: the new cards (appended to the section's list), fresh forms and the count."""
     fresh = composer_section(section.pk)
@@ -188,9 +209,7 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
     new_entries = [entry for entry in fresh.entries_list if entry.pk in ids]
     workflow.attach_entry_actions(new_entries, request.user)
     if quick:
-        note = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(created)) % {
-            "count": len(created)
-        }
+        note = _quick_add_note(new_entries)
     else:
         note = _("Added “%(title)s”.") % {"title": created[0].title}
     context = {
@@ -278,9 +297,8 @@ def quick_add(request, pk):
     if created is not None:
         if wants_fragment(request):
             return _added_response(request, section, created, quick=True)
-        message = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(created)) % {
-            "count": len(created)
-        }
+        attach_same_links(created)
+        message = _quick_add_note(created)
         return redirect_after_post(
             request, composer_url(section.issue, f"section-{section.pk}"), message
         )

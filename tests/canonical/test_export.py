@@ -90,7 +90,7 @@ def test_markup_in_every_text_field_is_escaped_and_url_is_verbatim():
     text = issue_to_markdown(data)
     assert "## C# & \\<b\\>\\_x\\_\\</b\\> \\#\n" in text
     assert "**1.** **a\\*b\\* \\[link\\](x) \\&copy;**\n" in text
-    assert "\nhttps://e.example/a_b*c\n" in text
+    assert "\n<https://e.example/a_b*c>\n" in text
     assert "**摘要:** \\`code\\` \\\\ \\&#169; \\> q\n" in text
 
 

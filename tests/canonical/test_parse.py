@@ -173,7 +173,17 @@ MALFORMED = [
     ("entry without URL at the end", edit(delete={21, 22, 23}), 21, "URL line of entry 1"),
     ("ftp URL", edit({13: "ftp://example.com/b"}), 13, "not an absolute http or https URL"),
     ("relative URL", edit({13: "/b"}), 13, "URL line of entry 2"),
-    ("URL in angle brackets", edit({13: "<https://example.com/b>"}), 13, "URL line of entry 2"),
+    ("URL in unclosed angle brackets", edit({13: "<https://example.com/b"}), 13, "URL line"),
+    (
+        "control character in a title",
+        edit({5: "**1.** **Azure\x0bFiles**"}),
+        5,
+        "white space other than single spaces",
+    ),
+    ("NUL in a title", edit({5: "**1.** **Azure\x00Files**"}), 5, "control character"),
+    ("escape in a summary", edit({9: "**摘要:** 摘要\x1b一"}), 9, "control character"),
+    ("noncharacter in a section title", edit({3: "## 存储\ufffe"}), 3, "noncharacter"),
+    ("zero-width space in a URL", edit({13: "https://example.com/\u200bb"}), 13, "invisible"),
     ("URL with a space", edit({13: "https://example.com/a b"}), 13, "white space"),
     (
         "URL with a control character",

@@ -117,7 +117,7 @@ def test_composer_fragment_queries_do_not_grow_with_entries(editor_client):
     assert counts[0] == counts[1]
 
 
-def test_composer_issue_reads_everything_in_four_queries(editor):
+def test_composer_issue_reads_everything_in_five_queries(editor):
     issue = _issue_with_entries(12, 40)
     entry = Entry.objects.filter(section__issue=issue).first()
     Comment.objects.create(entry=entry, author=editor, body="问")
@@ -126,8 +126,8 @@ def test_composer_issue_reads_everything_in_four_queries(editor):
         for section in loaded.sections_list:
             for item in section.entries_list:
                 _ = (item.created_by, item.updated_by, item.comment_threads, item.shown_url)
-                _ = item.section.issue.status
-    assert len(queries) == 4
+                _ = (item.section.issue.status, item.same_links)
+    assert len(queries) == 5
     assert sum(len(s.entries_list) for s in loaded.sections_list) == 40
 
 

@@ -62,7 +62,7 @@ def test_plain_line_groups(editor, section):
     services.entries_quick_add(section, text=text, by=editor)
     assert added(section) == [
         ("First title", "https://one.example/", "A summary that wraps over lines."),
-        ("Second title", "https://two.example/?q=1", ""),
+        ("Second <b>title</b>", "https://two.example/?q=1", ""),
     ]
     assert_contiguous(section.issue)
 

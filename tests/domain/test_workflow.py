@@ -101,7 +101,7 @@ def test_entry_request_changes(review_issue, reviewer, start):
     assert entry.status == EntryStatus.CHANGES_REQUESTED
     assert entry.updated_at >= since
     [comment] = Comment.objects.filter(entry=entry)
-    assert (comment.author, comment.body) == (reviewer, "The link is dead.\n\nFix it.")
+    assert (comment.author, comment.body) == (reviewer, "The <b>link</b> is dead.\n\nFix it.")
     event = assert_one_event(
         review_issue,
         before,
@@ -118,7 +118,7 @@ def test_request_changes_needs_a_comment(review_issue, reviewer):
     entry = first_entry(review_issue)
     before = audit_count(review_issue)
     with pytest.raises(ValidationError) as raised:
-        entry_request_changes(entry, by=reviewer, comment=" <p></p> ")
+        entry_request_changes(entry, by=reviewer, comment=" \x00\n\u3000 ")
     assert "comment" in raised.value.message_dict
     entry.refresh_from_db()
     assert entry.status == EntryStatus.SUBMITTED and audit_count(review_issue) == before

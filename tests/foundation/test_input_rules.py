@@ -5,22 +5,24 @@ from django.core.exceptions import ValidationError
 
 from editorial.links import display_url, url_key, validate_entry_url
 from editorial.rules import clean_entry_fields, clean_section_title
-from editorial.sanitize import clean_text, linkify_summary
+from editorial.text import clean_text, linkify_summary
 
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
         ("  plain  ", "plain"),
-        ("<b>bold</b> text", "bold text"),
+        # Markup and character references are text: kept exactly, escaped on output.
+        ("<b>bold</b> text", "<b>bold</b> text"),
         ("line one\nline two\r\n  three", "line one line two three"),
-        ("<script>alert(1)</script>x", "alert(1)x"),
-        ("a &amp; b &lt; c", "a & b < c"),
+        ("<script>alert(1)</script>x", "<script>alert(1)</script>x"),
+        ("a &amp; b &lt; c", "a &amp; b &lt; c"),
         ("x < y and y > z", "x < y and y > z"),
         ("e\u0301", "\u00e9"),  # NFC
         ("tab\there", "tab here"),
-        ("zero\u0000width\u202e", "zerowidth"),
-        ("<img src=x onerror=alert(1)>云", "云"),
+        # Controls go; format characters (here a bidi override) are text.
+        ("zero\u0000width\u202e", "zerowidth\u202e"),
+        ("<img src=x onerror=alert(1)>云", "<img src=x onerror=alert(1)>云"),
         ("", ""),
     ],
 )
@@ -113,6 +115,6 @@ def test_clean_entry_fields_title_limit():
 
 
 def test_clean_section_title():
-    assert clean_section_title(" <i>分布式</i>系统 ") == "分布式系统"
+    assert clean_section_title(" <i>分布式</i>系统 ") == "<i>分布式</i>系统"
     with pytest.raises(ValidationError):
-        clean_section_title("<b></b>  ")
+        clean_section_title(" \x00\u3000 ")

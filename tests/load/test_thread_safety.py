@@ -1,13 +1,13 @@
 """gunicorn runs each worker with several threads (digest/gunicorn.conf.py, worker_class gthread),
 so code shared by the threads of one process must give every request its own, right answer.
 
-Summaries are rendered for readers by editorial.sanitize.linkify_summary; many requests render
+Summaries are rendered for readers by editorial.text.linkify_summary; many requests render
 at once when the page cache is cold (a new revision, a restart, a cache flush).
 """
 
 import threading
 
-from editorial.sanitize import clean_text, linkify_summary
+from editorial.text import clean_text, linkify_summary
 
 THREADS = 8
 CALLS = 150

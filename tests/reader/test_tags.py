@@ -4,8 +4,8 @@ import html
 
 import pytest
 
-from editorial.sanitize import linkify_summary
 from editorial.templatetags.reader import issue_numeral, summary_html, url_host
+from editorial.text import linkify_summary
 
 
 @pytest.mark.parametrize(

@@ -149,8 +149,9 @@ def test_review_page_query_count_does_not_grow_with_entries(
     )
     for entry in entries_of(issue):
         Comment.objects.create(entry=entry, author=reviewer, body="?")
-    # session, user, 2 x permissions, issue, sections, entries, comments, counts, revisions
-    with django_assert_max_num_queries(11):
+    # session, user, 2 x permissions, issue, sections, entries, comments, text authors (four
+    # eyes), same links, counts, revisions
+    with django_assert_max_num_queries(12):
         response = reviewer_client.get(review_url(issue))
     assert response.status_code == 200
 

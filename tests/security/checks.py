@@ -179,7 +179,9 @@ _CHARACTER_REFERENCE = re.compile(
 )
 # What a CommonMark renderer would take as raw HTML or an autolink: "<" then a letter, "/", "!"
 # or "?", not preceded by a backslash.
-_RAW_HTML = re.compile(r"(?<!\\)<[A-Za-z/!?]")
+# An unescaped "<" that opens a tag, a comment or a declaration; a CommonMark autolink
+# (<scheme:…> with no space or angle bracket inside) is a link, not raw HTML.
+_RAW_HTML = re.compile(r"(?<!\\)<(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)[A-Za-z/!?]")
 
 
 def escape_as_format_says(text: str) -> str:
@@ -191,6 +193,20 @@ def escape_as_format_says(text: str) -> str:
             out.append("\\")
         out.append(char)
     return "".join(out)
+
+
+def url_line_as_format_says(url: str) -> str:
+    """FORMAT.md: bare, or between angle brackets when it holds * ` [ ] \\, an & that starts a
+    character reference, or an _ without a letter or digit on both sides."""
+    for index, char in enumerate(url):
+        if char in "*`[]\\" or (char == "&" and _CHARACTER_REFERENCE.match(url, index)):
+            return f"<{url}>"
+        if char == "_":
+            before = url[index - 1] if index else ""
+            after = url[index + 1] if index + 1 < len(url) else ""
+            if not (before.isalnum() and after.isalnum()):
+                return f"<{url}>"
+    return url
 
 
 def raw_html_lines(markdown: str) -> list[str]:

@@ -139,7 +139,7 @@ def test_markdown_downloads_escape_every_field_as_the_format_says(world):
         for n, entry in enumerate(section.entries.order_by("position"), start=1):
             assert f"**{n}.** **{checks.escape_as_format_says(entry.title)}**" in lines
             assert f"**摘要:** {checks.escape_as_format_says(entry.summary)}" in lines
-            assert entry.url in lines
+            assert checks.url_line_as_format_says(entry.url) in lines
 
 
 @pytest.mark.parametrize("url", REFUSED_URLS)

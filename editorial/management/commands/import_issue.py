@@ -5,13 +5,19 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.canonical import CanonicalFormatError
-from editorial.canonical.store import IssueExists, parse_markdown, store_issue
+from editorial.canonical.store import (
+    IssueExists,
+    parse_markdown,
+    same_link_warnings,
+    store_issue,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Import canonical markdown files, one issue each, as published issues (or drafts with "
-        "--draft). A bad file is reported as FILE:LINE: message and nothing of it is stored."
+        "--draft). A bad file is reported as FILE:LINE: message and nothing of it is stored. "
+        "A link already in another issue, or twice in the file, is a warning on stderr."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +38,7 @@ class Command(BaseCommand):
                 continue
             try:
                 data = parse_markdown(raw, require_summaries=not draft)
+                warnings = same_link_warnings(data)
                 issue = store_issue(data, draft=draft, replace=replace)
             except CanonicalFormatError as error:
                 self.stderr.write(f"{name}:{error.line}: {error.message}")
@@ -41,6 +48,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name}:1: {error}")
                 failed += 1
                 continue
+            for warning in warnings:
+                self.stderr.write(f"{name}: warning: {warning}")
             count = sum(len(s.entries) for s in data.sections)
             state = "draft" if draft else "published"
             self.stdout.write(

@@ -1,0 +1,108 @@
+"""The same link elsewhere: which entries share a link (links.url_key) with what is being typed,
+pasted, imported, composed or reviewed, and where each one is ("2024/12, entry 3").
+
+Query budget: one query per call, whatever the number of entries or links asked about.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from editorial.canonical.data import url_problem
+from editorial.links import url_key
+from editorial.models import Entry, IssueStatus, Section
+
+SAME_LINKS_SHOWN = 10
+
+
+def _numbered(entries):
+    """Entries annotated with .entry_number (its number in its section, as in the markdown) and
+    .section_index (its section's place among the sections that have entries)."""
+    entry_number = (
+        Entry.objects.filter(section=OuterRef("section"), position__lte=OuterRef("position"))
+        .order_by()
+        .values("section")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    section_index = (
+        Section.objects.filter(
+            issue=OuterRef("section__issue"), position__lte=OuterRef("section__position")
+        )
+        .filter(Exists(Entry.objects.filter(section=OuterRef("pk"))))
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return entries.annotate(
+        entry_number=Subquery(entry_number), section_index=Subquery(section_index)
+    )
+
+
+def _where(entry, now) -> str:
+    # Readers' anchor when readers see the issue as it is; otherwise the entry in its composer.
+    issue = entry.section.issue
+    if issue.status == IssueStatus.PUBLISHED and issue.published_at and issue.published_at <= now:
+        anchor = f"#s{entry.section_index}-e{entry.entry_number}"
+        return reverse("reader:issue", args=[issue.year, issue.number]) + anchor
+    return reverse("editorial:composer", args=[issue.year, issue.number]) + f"#entry-{entry.pk}"
+
+
+def same_link_entries(keys: Iterable[str], *, now=None) -> dict[str, list[Entry]]:
+    """Entries whose url_key is one of `keys`, by key, newest issue first. Each entry has its
+    section and issue loaded, .entry_number, .section_index and .where_url. One query."""
+    keys = {key for key in keys if key}
+    if not keys:
+        return {}
+    now = now or timezone.now()
+    rows = _numbered(
+        Entry.objects.filter(url_key__in=keys).select_related("section__issue")
+    ).order_by(
+        "-section__issue__year", "-section__issue__number", "section__position", "position", "pk"
+    )
+    found: dict[str, list[Entry]] = defaultdict(list)
+    for entry in rows:
+        entry.where_url = _where(entry, now)
+        found[entry.url_key].append(entry)
+    return dict(found)
+
+
+def same_links_for_url(url: str, *, exclude_entry: int | None = None) -> list[Entry]:
+    """Entries anywhere with the same link as `url` (except `exclude_entry`), at most
+    SAME_LINKS_SHOWN, newest issue first; [] for a URL that is not valid (yet)."""
+    url = (url or "").strip()
+    # A URL that is not one yet (half typed, with a NUL) matches nothing; the form says why.
+    if url_problem(url):
+        return []
+    key = url_key(url)
+    matches = same_link_entries([key]).get(key, [])
+    return [entry for entry in matches if entry.pk != exclude_entry][:SAME_LINKS_SHOWN]
+
+
+def attach_same_links(entries: list[Entry]) -> None:
+    """Give every entry .same_links: the other entries with its link. One query."""
+    found = same_link_entries(entry.url_key for entry in entries) if entries else {}
+    for entry in entries:
+        others = found.get(entry.url_key, [])
+        entry.same_links = [other for other in others if other.pk != entry.pk][:SAME_LINKS_SHOWN]
+
+
+def same_links_in_batch(urls: list[str]) -> tuple[list[tuple[int, int]], dict[int, list[Entry]]]:
+    """For links about to be added together (quick add, import): pairs (i, j), i < j, of
+    positions in `urls` that are the same link, and {position: entries already stored with
+    that link}. One query."""
+    keys = [url_key(url) for url in urls]
+    first_seen: dict[str, int] = {}
+    repeats = []
+    for position, key in enumerate(keys):
+        if key in first_seen:
+            repeats.append((first_seen[key], position))
+        else:
+            first_seen[key] = position
+    found = same_link_entries(keys)
+    stored = {position: found[key] for position, key in enumerate(keys) if key in found}
+    return repeats, stored
