@@ -174,6 +174,10 @@ def _form_door(reader, editor, section_title, title, summary):
         reverse("editorial:section_create", args=[2025, 9]), {"title": section_title}
     )
     rule_title, rule_section = clean_text(title), clean_text(section_title)
+    if "\x00" in section_title:
+        # No form can send a NUL: such a request is malformed, answered 400, nothing stored.
+        assert added.status_code == 400 and Section.objects.count() == 1
+        return
     if not rule_section:
         assert added.status_code in (200, 422) and Section.objects.count() == 1
         return
@@ -185,6 +189,9 @@ def _form_door(reader, editor, section_title, title, summary):
         reverse("editorial:entry_create", args=[section.pk]),
         {"title": title, "url": "https://example.com/a_b_/*x*", "summary": summary},
     )
+    if "\x00" in title + summary:
+        assert response.status_code == 400 and not Entry.objects.exists()
+        return
     if not rule_title:
         assert response.status_code in (200, 422) and not Entry.objects.exists()
         return
