@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from editorial.canonical.store import checksum, issue_markdown
-from editorial.models import Revision
 from editorial.middleware import reader_route
+from editorial.models import Revision
 from tests.factories import make_published_issue
 
 
