@@ -203,6 +203,9 @@ DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", True)
 # Seconds a rendered reader page stays in the cache (dropped early when an issue changes).
 DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600"))
+# Seconds the rendered contents of a published revision stay in the cache. A revision never
+# changes, so this only bounds the memory: it is rendered again only after it fell out.
+DIGEST_REVISION_CACHE_SECONDS = int(os.environ.get("DIGEST_REVISION_CACHE_SECONDS", "604800"))
 # Shared caches (nginx, a CDN) may keep an anonymous reader page this many seconds without
 # asking again (s-maxage), then serve it stale for up to DIGEST_READER_STALE_SECONDS more while
 # they fetch a fresh copy (stale-while-revalidate). A correction reaches readers behind such a

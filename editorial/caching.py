@@ -51,12 +51,13 @@ def fragment_key(kind: str, *parts) -> str:
     return f"reader:{FRAGMENT_VERSION}:{kind}:{_language()}:{raw}"
 
 
-def cached_fragment[T](key: str, render: Callable[[], T]) -> T:
-    """The value cached under key, rendered and stored first if it is not there."""
+def cached_fragment[T](key: str, render: Callable[[], T], timeout: int | None = None) -> T:
+    """The value cached under key, rendered and stored first if it is not there; kept timeout
+    seconds (DIGEST_PAGE_CACHE_SECONDS by default)."""
     value = cache.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, settings.DIGEST_PAGE_CACHE_SECONDS)
+        cache.set(key, value, settings.DIGEST_PAGE_CACHE_SECONDS if timeout is None else timeout)
     return value
 
 

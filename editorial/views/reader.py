@@ -98,25 +98,56 @@ def _article_context(issue, data, **extra) -> dict:
     }
 
 
+def _revision_contents(revision) -> dict:
+    """The table of contents and the entries of a published revision, rendered in the current
+    language, and what the <head> needs of them. A revision never changes, so this is rendered
+    once and kept DIGEST_REVISION_CACHE_SECONDS, whatever is published or corrected after it."""
+
+    def render():
+        markdown = selectors.revision_markdown(revision.pk)
+        data = selectors.revision_issue_data(markdown)
+        html = ""
+        if data is not None:
+            context = {"issue_data": data}
+            html = render_to_string("reader/_issue_toc.html", context) + render_to_string(
+                "reader/_issue_body.html", context
+            )
+        return {
+            "html": html,
+            "raw_markdown": markdown if data is None else "",
+            "publication": data.publication if data else settings.DIGEST_PUBLICATION,
+            "entry_count": sum(len(s.entries) for s in data.sections) if data else 0,
+            "description": _description(data),
+        }
+
+    key = caching.fragment_key("revision", revision.pk, revision.checksum[:16])
+    return caching.cached_fragment(key, render, settings.DIGEST_REVISION_CACHE_SECONDS)
+
+
 def _render_article(page: IssuePage, mode: str) -> dict:
     """The visitor-independent part of an issue page, and what the <head> needs of it."""
-    markdown = selectors.revision_markdown(page.current.pk)
-    data = selectors.revision_issue_data(markdown)
-    context = _article_context(
-        page.issue,
-        data,
-        mode=mode,
-        current=page.current,
-        latest=page.latest,
-        revisions=page.revisions,
-        first_published=page.revisions[-1].published_at,
-        markdown_url=_markdown_url(page),
-        raw_markdown=markdown if data is None else "",
-    )
+    contents = _revision_contents(page.current)
+    issue = page.issue
+    heading = _heading(contents["publication"], issue.year, issue.number)
+    context = {
+        "contents_html": mark_safe(contents["html"]),  # noqa: S308 - our own templates
+        "raw_markdown": contents["raw_markdown"],
+        "year": issue.year,
+        "number": issue.number,
+        "heading": heading,
+        "entry_count": contents["entry_count"],
+        "issue_url": reverse("reader:issue", args=[issue.year, issue.number]),
+        "mode": mode,
+        "current": page.current,
+        "latest": page.latest,
+        "revisions": page.revisions,
+        "first_published": page.revisions[-1].published_at,
+        "markdown_url": _markdown_url(page),
+    }
     return {
         "html": render_to_string("reader/_issue_article.html", context),
-        "heading": context["heading"],
-        "description": _description(data),
+        "heading": heading,
+        "description": contents["description"],
     }
 
 
