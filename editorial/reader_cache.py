@@ -76,9 +76,14 @@ def shared_cache_control(response) -> None:
     )
 
 
-def _private(response) -> None:
-    response.headers.pop("Cache-Control", None)
-    patch_cache_control(response, private=True, no_cache=True)
+def _private(response):
+    """A response for this visitor only: a shared cache must not keep it. A view's own
+    no-store or max-age stays."""
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)  # drops "public"
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _drop_cookie_vary(response) -> None:
@@ -135,10 +140,7 @@ class ReaderPageCacheMiddleware:
         if route is None:
             return self.get_response(request)
         if not is_anonymous_request(request) or route in PRIVATE_ROUTES:
-            response = self.get_response(request)
-            if not response.has_header("Cache-Control"):
-                _private(response)
-            return response
+            return _private(self.get_response(request))
 
         key = None
         if route not in NOT_STORED:
@@ -152,8 +154,8 @@ class ReaderPageCacheMiddleware:
 
         response = self.get_response(request)
         if response.cookies:  # something in the chain wrote a cookie: not everyone's page
-            _private(response)
-            return response
+            response.headers.pop("Cache-Control", None)
+            return _private(response)
         _drop_cookie_vary(response)
         if not response.has_header("Cache-Control"):
             shared_cache_control(response)

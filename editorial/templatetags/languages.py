@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
@@ -19,7 +20,7 @@ class LanguageLink:
     name: str  # in the language itself: 中文（简体）, English
     hreflang: str  # BCP 47: zh-Hans, en
     url: str
-    absolute_url: str
+    absolute_url: str  # reader pages only (hreflang alternates)
     current: bool
 
 
@@ -42,6 +43,10 @@ def language_links(context) -> dict:
         return {"links": [], "alternates": False}
     match = getattr(request, "resolver_match", None)
     by_url = match is not None and match.namespace == READER_NAMESPACE
+    try:
+        request.get_host()
+    except DisallowedHost:  # the error page for that: no absolute links
+        by_url = False
     full_path = request.get_full_path()
     links = []
     for code, _name in settings.LANGUAGES:
@@ -55,7 +60,7 @@ def language_links(context) -> dict:
                 name=get_language_info(code)["name_local"],
                 hreflang=_hreflang(code),
                 url=url,
-                absolute_url=request.build_absolute_uri(url),
+                absolute_url=request.build_absolute_uri(url) if by_url else "",
                 current=code == current,
             )
         )

@@ -328,7 +328,17 @@ def _archive_years(issues):
     return list(years.items())
 
 
+def _archive_etag(request):
+    state = _publication_state(request)
+    return caching.page_etag(request, "archive", state.key)
+
+
+def _archive_last_modified(request):
+    return _publication_state(request).last_at
+
+
 @require_safe
+@condition(etag_func=_archive_etag, last_modified_func=_archive_last_modified)
 def archive(request):
     """Every visible issue, by year, newest first."""
     state = _publication_state(request)
