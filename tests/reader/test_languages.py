@@ -12,6 +12,7 @@ from tests.reader.conftest import parse_strict
 
 pytestmark = pytest.mark.django_db
 
+ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">')
 PAGES = ["/", "/issues/", "/issues/2024/32/", "/issues/2024/32/r/1/", "/search/?q=%E6%9D%A1"]
 
 
