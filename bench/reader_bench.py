@@ -1,6 +1,12 @@
-"""Reader throughput: gunicorn on loopback serving a published issue of 60 entries, measured
-with wrk: the issue page with the page cache cold and warm, a conditional request answered 304,
-and the same bytes as a static file served by whitenoise from the same server.
+"""Reader speed on a published issue of 60 entries.
+
+- Server time of a cold render, in-process (the test client, no network): the page after
+  another issue was published (the full-response cache misses, the issue's article is kept),
+  with the article rendered again (only the revision's contents kept: they never change), and
+  the very first render of a revision (nothing cached).
+- Throughput, gunicorn on loopback measured with wrk: the page rendered on every request, the
+  page from the full-response cache, a conditional request answered 304, and the same bytes
+  as a static file served by whitenoise from the same server.
 
 Runs in its own process on the database named by DATABASE_URL (always a throwaway one).
 """
@@ -8,15 +14,20 @@ Runs in its own process on the database named by DATABASE_URL (always a throwawa
 import argparse
 import os
 import re
+import time
 from pathlib import Path
 
-from bench.common import emit, migrate, setup_django, synthetic_issue
+from bench.common import emit, migrate, setup_django, summary_ms, synthetic_issue
 from bench.server import fetch, gunicorn, run_wrk
 
 YEAR, NUMBER = 2026, 1
 PAGE = f"/issues/{YEAR}/{NUMBER}/"
 STATIC = "/static/bench/issue.html"
 EARLIER_ISSUES = 20
+RENDER_SAMPLES = 30
+# The targets of the reader site (docs/performance.md says whether a run met them).
+TARGETS = {"page_warm": 0.9, "page_304": 0.95}
+COLD_RENDER_TARGET_MS = 10.0
 
 
 def prepare() -> int:
@@ -40,6 +51,69 @@ def prepare() -> int:
     Path(os.environ["BENCH_STATIC_EXTRA"], "issue.html").write_bytes(response.content)
     call_command("collectstatic", interactive=False, verbosity=0)
     return len(response.content)
+
+
+def _drop_cached(*kinds: str) -> None:
+    """Remove the local-memory cache entries whose key contains one of `kinds`."""
+    from django.core.cache import cache
+
+    for key in [k for k in cache._cache if any(kind in k for kind in kinds)]:
+        cache._cache.pop(key, None)
+        cache._expire_info.pop(key, None)
+
+
+def cold_render() -> dict:
+    """Server time (ms) of the issue page in-process, in three states of the caches."""
+    from django.core.cache import cache
+    from django.test import Client
+    from django.utils import timezone
+
+    from editorial.models import Issue, Revision
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    other = Issue.objects.get(year=YEAR - 1, number=1)
+    base = other.revisions.get(number=1)
+
+    def timed_get() -> float:
+        start = time.perf_counter()
+        response = client.get(PAGE, secure=True)
+        elapsed = time.perf_counter() - start
+        if response.status_code != 200:
+            raise RuntimeError(f"{PAGE} answered {response.status_code}")
+        return elapsed
+
+    def after_publication(n: int) -> float:
+        # A correction of another issue: the publication state, and so every response key,
+        # changes; this issue's article stays.
+        Revision.objects.create(
+            issue=other,
+            number=base.number + n,
+            markdown=base.markdown,
+            checksum=base.checksum,
+            note="bench",
+            published_at=timezone.now(),
+        )
+        return timed_get()
+
+    def article_again(n: int) -> float:
+        _drop_cached(":reader:response:", ":article:")
+        return timed_get()
+
+    def first_render(n: int) -> float:
+        cache.clear()
+        return timed_get()
+
+    timed_get()  # templates loaded, the page cached once
+    results = {}
+    for name, step in [
+        ("after_publication", after_publication),
+        ("article", article_again),
+        ("first", first_render),
+    ]:
+        results[name] = summary_ms([step(n) for n in range(1, RENDER_SAMPLES + 1)])
+    Revision.objects.filter(issue=other, number__gt=base.number).delete()
+    cache.clear()
+    return results
 
 
 def check(port: int, path: str, expected: int, headers: dict | None = None) -> int:
@@ -79,16 +153,20 @@ def main():
     parser.add_argument("--log", required=True)
     options = parser.parse_args()
     page_bytes = prepare()
+    render = cold_render()
     log = Path(options.log)
     load = {
         "seconds": options.seconds,
         "connections": options.connections,
         "threads": options.threads,
     }
-    env = dict(os.environ)
+    # No worker replaced in the middle of a row: a fresh worker starts without the pages in its
+    # local-memory cache, which a run of a few seconds would count against the page.
+    env = {**os.environ, "GUNICORN_MAX_REQUESTS": "0"}
     results = {}
 
-    # Cache cold: a page cache timeout of 0 stores nothing, so every request renders the page.
+    # Rendered every time: a page cache timeout of 0 keeps no response and no article (a
+    # revision's contents are still kept: they never change).
     with gunicorn({**env, "DIGEST_PAGE_CACHE_SECONDS": "0"}, log=log) as port:
         check(port, PAGE, 200)
         results["page_cold"] = run_wrk(port, PAGE, **load)
@@ -119,6 +197,9 @@ def main():
                 name: round(results[name]["requests_per_s"] / static_rps, 3)
                 for name in ("page_cold", "page_warm", "page_304")
             },
+            "targets": TARGETS,
+            "render": render,
+            "cold_render_target_ms": COLD_RENDER_TARGET_MS,
         }
     )
 

@@ -39,6 +39,12 @@ PRIVATE_ROUTES = frozenset({"issue_preview"})
 # Vary values that do not apply to an anonymous reader page: it never reads the cookies, and
 # its language is in the URL.
 _NOT_VARYING = frozenset({"cookie", "accept-language"})
+CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 def reader_now(request):
@@ -105,22 +111,21 @@ def _cache_key(request, host: str) -> str:
 
 
 def _from_cache(request, stored) -> HttpResponse:
-    status, headers, content = stored
-    response = HttpResponse(content if request.method == "GET" else b"", status=status)
-    for name, value in headers:
-        response.headers[name] = value
-    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    response, last_modified = stored  # a fresh copy: unpickled from the cache
+    if request.method == "HEAD":
+        response.content = b""
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
 
 
 def _store(key: str, response) -> None:
-    if response.streaming:
+    """Keep the response itself (Django's responses pickle without their request), with its
+    Last-Modified parsed once."""
+    if response.streaming or response.cookies:
         return
-    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-    stored = (response.status_code, headers, response.content)
-    cache.set(key, stored, settings.DIGEST_PAGE_CACHE_SECONDS)
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    cache.set(key, (response, last_modified), settings.DIGEST_PAGE_CACHE_SECONDS)
 
 
 class ReaderPageCacheMiddleware:
@@ -152,13 +157,25 @@ class ReaderPageCacheMiddleware:
             if stored is not None:
                 return _from_cache(request, stored)
 
+        conditions = {}
+        if key and request.method == "GET":
+            # A miss is rendered whole, even for a conditional request, so that the page is
+            # kept; the condition is then answered from it like a hit.
+            conditions = {h: request.META.pop(h) for h in CONDITIONAL if h in request.META}
         response = self.get_response(request)
         if response.cookies:  # something in the chain wrote a cookie: not everyone's page
             response.headers.pop("Cache-Control", None)
+            request.META.update(conditions)
             return _private(response)
         _drop_cookie_vary(response)
         if not response.has_header("Cache-Control"):
             shared_cache_control(response)
         if key and request.method == "GET" and response.status_code == 200:
             _store(key, response)
+        if conditions:
+            request.META.update(conditions)
+            last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+            return get_conditional_response(
+                request, etag=response.get("ETag"), last_modified=last_modified, response=response
+            )
         return response

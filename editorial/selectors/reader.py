@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 
 from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
 from editorial.models import Entry, Issue, IssueStatus, Revision, Section
+from editorial.state_connection import fetch_one
 
 logger = logging.getLogger(__name__)
 
@@ -67,16 +68,15 @@ def publication_state(now: datetime) -> PublicationState:
     caches keyed on it never serve a page from before that moment.
     """
     # Every anonymous reader request asks this first (editorial.reader_cache), so it is one
-    # plain statement, without building a queryset: the same as
+    # plain statement, without building a queryset, on a connection kept for it
+    # (editorial.state_connection): the same as
     # Revision.objects.filter(published_at__lte=now).aggregate(Count, Max("pk"), Max(...)).
     table = connection.ops.quote_name(Revision._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), MAX(id), MAX(published_at) FROM {table} "  # noqa: S608
-            "WHERE published_at <= %s",
-            [connection.ops.adapt_datetimefield_value(now)],
-        )
-        visible, last_pk, last_at = cursor.fetchone()
+    visible, last_pk, last_at = fetch_one(
+        f"SELECT COUNT(*), MAX(id), MAX(published_at) FROM {table} "  # noqa: S608
+        "WHERE published_at <= %s",
+        [connection.ops.adapt_datetimefield_value(now)],
+    )
     return PublicationState(visible, last_pk, _stored_datetime(last_at))
 
 

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import cache
 from django.middleware.csrf import CsrfViewMiddleware
 from django.test import Client
 from django.urls import get_resolver
@@ -216,3 +217,13 @@ def test_pages_carry_no_visitor_and_no_token(issue):
     html = Client().get("/issues/2024/32/").content.decode()
     assert "someone-logged-in" not in html
     assert not re.search(r"csrf", html, re.IGNORECASE)
+
+
+def test_a_conditional_request_on_a_miss_fills_the_cache(issue, django_assert_num_queries):
+    etag = Client().get("/issues/2024/32/")["ETag"]
+    cache.clear()
+    response = Client().get("/issues/2024/32/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response["ETag"] == etag
+    assert "public" in response["Cache-Control"]
+    with django_assert_num_queries(1):
+        assert Client().get("/issues/2024/32/").status_code == 200
