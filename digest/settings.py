@@ -206,6 +206,10 @@ DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600
 # Seconds the rendered contents of a published revision stay in the cache. A revision never
 # changes, so this only bounds the memory: it is rendered again only after it fell out.
 DIGEST_REVISION_CACHE_SECONDS = int(os.environ.get("DIGEST_REVISION_CACHE_SECONDS", "604800"))
+# The publication state, asked by every anonymous reader request, is read on a connection kept
+# for it per thread, and on PostgreSQL kept in memory between changes to the revisions (each
+# app process listens for them), instead of costing a connection or a round trip per request.
+DIGEST_READER_STATE_KEPT = env_bool("DIGEST_READER_STATE_KEPT", True)
 # Shared caches (nginx, a CDN) may keep an anonymous reader page this many seconds without
 # asking again (s-maxage), then serve it stale for up to DIGEST_READER_STALE_SECONDS more while
 # they fetch a fresh copy (stale-while-revalidate). A correction reaches readers behind such a

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 
 from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
 from editorial.models import Entry, Issue, IssueStatus, Revision, Section
-from editorial.state_connection import fetch_one
+from editorial.state_connection import fetch_one, kept_between_changes
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +68,25 @@ def publication_state(now: datetime) -> PublicationState:
     caches keyed on it never serve a page from before that moment.
     """
     # Every anonymous reader request asks this first (editorial.reader_cache), so it is one
-    # plain statement, without building a queryset, on a connection kept for it
-    # (editorial.state_connection): the same as
-    # Revision.objects.filter(published_at__lte=now).aggregate(Count, Max("pk"), Max(...)).
+    # plain statement, without building a queryset, on a connection kept for it, and on
+    # PostgreSQL kept in memory until the revisions change (editorial.state_connection): the
+    # same as Revision.objects.filter(published_at__lte=now).aggregate(Count, Max("pk"),
+    # Max("published_at")), with the next scheduled time after now.
+    visible, last_pk, last_at = kept_between_changes(now, _read_publication_state)
+    return PublicationState(visible, last_pk, last_at)
+
+
+def _read_publication_state(now: datetime) -> tuple[tuple, datetime | None]:
     table = connection.ops.quote_name(Revision._meta.db_table)
-    visible, last_pk, last_at = fetch_one(
-        f"SELECT COUNT(*), MAX(id), MAX(published_at) FROM {table} "  # noqa: S608
-        "WHERE published_at <= %s",
-        [connection.ops.adapt_datetimefield_value(now)],
+    moment = connection.ops.adapt_datetimefield_value(now)
+    visible, last_pk, last_at, next_at = fetch_one(
+        "SELECT COUNT(CASE WHEN published_at <= %s THEN 1 END), "  # noqa: S608 - our table name
+        "MAX(CASE WHEN published_at <= %s THEN id END), "
+        "MAX(CASE WHEN published_at <= %s THEN published_at END), "
+        f"MIN(CASE WHEN published_at > %s THEN published_at END) FROM {table}",
+        [moment, moment, moment, moment],
     )
-    return PublicationState(visible, last_pk, _stored_datetime(last_at))
+    return (visible, last_pk, _stored_datetime(last_at)), _stored_datetime(next_at)
 
 
 def _stored_datetime(value) -> datetime | None:

@@ -92,6 +92,7 @@ class Site:
             "DIGEST_PAGE_CACHE_SECONDS": "600",
             "WEB_CONCURRENCY": "2",
             "GUNICORN_THREADS": "2",
+            "DIGEST_READER_STATE_KEPT": "1",
             **extra,
         }
         run_python(["manage.py", "migrate", "--noinput", "-v", "0"], self.env)
