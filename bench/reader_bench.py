@@ -14,6 +14,7 @@ Runs in its own process on the database named by DATABASE_URL (always a throwawa
 import argparse
 import os
 import re
+import statistics
 import time
 from pathlib import Path
 
@@ -25,6 +26,7 @@ PAGE = f"/issues/{YEAR}/{NUMBER}/"
 STATIC = "/static/bench/issue.html"
 EARLIER_ISSUES = 20
 RENDER_SAMPLES = 30
+ROUNDS = 3
 # The targets of the reader site (docs/performance.md says whether a run met them).
 TARGETS = {"page_warm": 0.9, "page_304": 0.95}
 COLD_RENDER_TARGET_MS = 10.0
@@ -174,14 +176,31 @@ def main():
     with gunicorn({**env, "DIGEST_PAGE_CACHE_SECONDS": "600"}, log=log) as port:
         check(port, PAGE, 200)
         static_bytes = check(port, STATIC, 200)
-        results["page_warm"] = run_wrk(port, PAGE, **load)
         headers = conditional_headers(port)
         if check(port, PAGE, 304, headers) != 0:
             raise RuntimeError("a 304 came with a body")
-        results["page_304"] = run_wrk(port, PAGE, headers=headers, **load)
-        results["static"] = run_wrk(port, STATIC, **load)
+        # On a shared machine the load of others moves every row; the page and the static
+        # file are measured back to back, ROUNDS times, and each round gives its own ratio.
+        rounds = []
+        for _ in range(ROUNDS):
+            rounds.append(
+                {
+                    "page_warm": run_wrk(port, PAGE, **load),
+                    "page_304": run_wrk(port, PAGE, headers=headers, **load),
+                    "static": run_wrk(port, STATIC, **load),
+                }
+            )
         workers = env.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
 
+    ratios = {
+        name: [r[name]["requests_per_s"] / r["static"]["requests_per_s"] for r in rounds]
+        for name in ("page_warm", "page_304")
+    }
+    for name in ("page_warm", "page_304", "static"):
+        # The round whose ratio is the median, for the row shown.
+        key = name if name != "static" else "page_warm"
+        order = sorted(range(ROUNDS), key=lambda i, key=key: ratios[key][i])
+        results[name] = rounds[order[ROUNDS // 2]][name]
     # Errors under load are reported with the numbers, not hidden by a failed run.
     static_rps = results["static"]["requests_per_s"]
     emit(
@@ -194,9 +213,10 @@ def main():
             "results": results,
             "server_errors": server_errors(Path(options.log).read_text()),
             "ratio_to_static": {
-                name: round(results[name]["requests_per_s"] / static_rps, 3)
-                for name in ("page_cold", "page_warm", "page_304")
+                "page_cold": round(results["page_cold"]["requests_per_s"] / static_rps, 3),
+                **{name: round(statistics.median(r), 3) for name, r in ratios.items()},
             },
+            "ratio_rounds": {name: [round(x, 3) for x in r] for name, r in ratios.items()},
             "targets": TARGETS,
             "render": render,
             "cold_render_target_ms": COLD_RENDER_TARGET_MS,

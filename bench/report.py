@@ -75,8 +75,21 @@ def _reader(name: str, reader: dict) -> list[str]:
             rows,
         ),
         "",
+        *_rounds(reader),
         *_errors(reader["server_errors"]),
         *_render(reader),
+    ]
+
+
+def _rounds(reader: dict) -> list[str]:
+    rounds = reader.get("ratio_rounds")
+    if not rounds:
+        return []
+    parts = [f"{name} {', '.join(str(x) for x in values)}" for name, values in rounds.items()]
+    return [
+        "Ratios to static in each of the rounds (the table shows the round of the median "
+        "warm ratio; the ratio column is the median of each): " + "; ".join(parts) + ".",
+        "",
     ]
 
 
@@ -228,7 +241,10 @@ def render(facts: dict, results: dict) -> str:
         "the request carries the ETag from an earlier response (the same for every visitor). "
         "**Static**: the rendered page saved under `/static/bench/issue.html` before "
         "`collectstatic` and served by whitenoise from the same server; its ratio is the "
-        "ceiling a page can reach in this stack. The targets: the warm page at least 0.9 × "
+        "ceiling a page can reach in this stack. The warm page, the 304 and the static file are "
+        "measured back to back, three rounds, and each ratio is the median of the three "
+        "rounds' ratios (the load of others on a shared machine moves single rows by tens of "
+        "percent). The targets: the warm page at least 0.9 × "
         "static, the 304 at least 0.95 ×. Latency percentiles are wrk's, at that concurrency. "
         "**Cold render**: the server time of one request in-process (the test client, no "
         "network) when the full-response cache misses; the target, at most 10 ms median, is "
