@@ -56,9 +56,10 @@ MIDDLEWARE = [
     "editorial.middleware_requests.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous reader pages are answered here, before sessions, auth, CSRF and locale.
+    "editorial.reader_cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "editorial.middleware.ChosenLanguageOnlyMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "editorial.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,7 +123,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "digest",
+            # Servers sharing one Redis share a prefix; something else on it takes another.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "digest"),
         }
     }
 else:
@@ -215,6 +217,19 @@ DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", True)
 # Seconds a rendered reader page stays in the cache (dropped early when an issue changes).
 DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600"))
+# Seconds the rendered contents of a published revision stay in the cache. A revision never
+# changes, so this only bounds the memory: it is rendered again only after it fell out.
+DIGEST_REVISION_CACHE_SECONDS = int(os.environ.get("DIGEST_REVISION_CACHE_SECONDS", "604800"))
+# The publication state, asked by every anonymous reader request, is read on a connection kept
+# for it per thread, and on PostgreSQL kept in memory between changes to the revisions (each
+# app process listens for them), instead of costing a connection or a round trip per request.
+DIGEST_READER_STATE_KEPT = env_bool("DIGEST_READER_STATE_KEPT", True)
+# Shared caches (nginx, a CDN) may keep an anonymous reader page this many seconds without
+# asking again (s-maxage), then serve it stale for up to DIGEST_READER_STALE_SECONDS more while
+# they fetch a fresh copy (stale-while-revalidate). A correction reaches readers behind such a
+# cache within their sum; browsers always revalidate (max-age=0, answered 304).
+DIGEST_READER_SHARED_MAX_AGE = int(os.environ.get("DIGEST_READER_SHARED_MAX_AGE", "30"))
+DIGEST_READER_STALE_SECONDS = int(os.environ.get("DIGEST_READER_STALE_SECONDS", "30"))
 # How many reverse proxies (nginx, a load balancer) stand in front of the app servers and add
 # to X-Forwarded-For; 0 means clients connect directly. The login throttle counts by the
 # address the outermost proxy saw.

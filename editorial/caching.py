@@ -8,9 +8,9 @@ looks under a new key; entries for the old state are never read again and simply
 DIGEST_PAGE_CACHE_SECONDS. That holds for every app server sharing one cache (Redis) or each
 keeping its own (local memory), without any signal having to reach them.
 
-What is cached is the part of a page that is the same for every visitor (the article, the
-archive list, the feed). The frame around it (header with login state, CSRF token, language
-switch) is rendered per request, so a cached fragment never carries someone else's token.
+What is cached here is the part of a page that is the same for every visitor (the article, the
+archive list, the feed): a logged-in visitor's page is rendered around it per request, and an
+anonymous visitor's whole page is kept by editorial.reader_cache, keyed on the same state.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
@@ -25,6 +26,17 @@ from django.utils.translation import get_language
 
 # Bump when templates change in a way that must not be mixed with fragments already cached.
 FRAGMENT_VERSION = "1"
+
+
+# A visitor who carries one of these is not answered like everyone else: someone logged in (or
+# who was), or a message waiting to be shown once.
+BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+
+def is_anonymous_request(request) -> bool:
+    """Whether the request gets the same page as any other anonymous one: it carries no
+    session cookie and no messages cookie."""
+    return not any(name in request.COOKIES for name in BYPASS_COOKIES)
 
 
 def _language() -> str:
@@ -39,21 +51,26 @@ def fragment_key(kind: str, *parts) -> str:
     return f"reader:{FRAGMENT_VERSION}:{kind}:{_language()}:{raw}"
 
 
-def cached_fragment[T](key: str, render: Callable[[], T]) -> T:
-    """The value cached under key, rendered and stored first if it is not there."""
+def cached_fragment[T](key: str, render: Callable[[], T], timeout: int | None = None) -> T:
+    """The value cached under key, rendered and stored first if it is not there; kept timeout
+    seconds (DIGEST_PAGE_CACHE_SECONDS by default)."""
     value = cache.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, settings.DIGEST_PAGE_CACHE_SECONDS)
+        cache.set(key, value, settings.DIGEST_PAGE_CACHE_SECONDS if timeout is None else timeout)
     return value
 
 
 def visitor_tag(request) -> str:
-    """A short digest of the visitor's CSRF secret and session cookie.
+    """A short digest of the visitor's CSRF secret and session cookie; empty for an anonymous
+    visitor, whose page is the same as everyone else's.
 
-    An HTML page embeds the CSRF token and shows who is logged in, so its ETag must change with
-    them: after logging in or out, a browser must not reuse a page with a stale token.
+    A logged-in visitor's page embeds the CSRF token and shows who is logged in, so its ETag
+    must change with them: after logging in or out, a browser must not reuse a page with a
+    stale token.
     """
+    if is_anonymous_request(request):
+        return "public"
     get_token(request)  # creates the secret now if needed, so the first ETag is already stable
     secret = request.META.get("CSRF_COOKIE", "")
     session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
@@ -62,7 +79,8 @@ def visitor_tag(request) -> str:
 
 
 def page_etag(request, *parts) -> str:
-    """A strong ETag for an HTML page: its content parts, the language and the visitor."""
+    """A strong ETag for an HTML page: its content parts, the language and, for a logged-in
+    visitor, who it is."""
     parts = [*(str(p) for p in parts), _language(), FRAGMENT_VERSION, visitor_tag(request)]
     return '"' + "-".join(parts) + '"'
 

@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+# No connection kept for the publication state, and no listening thread, in the test process
+# (they would hold the test database open); the servers that tests start turn them on.
+os.environ.setdefault("DIGEST_READER_STATE_KEPT", "0")
 
 from digest.settings import *  # noqa: E402, F403
 

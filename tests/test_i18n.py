@@ -1,5 +1,6 @@
 """The Simplified Chinese catalogue: complete, compiled, placeholders kept, and used by default;
-English after the visitor switches with the set_language view."""
+English after the visitor switches: reader pages by their URL (/en/…), the other pages with the
+language cookie."""
 
 import gettext
 import os
@@ -228,6 +229,9 @@ PAGES = {
 }
 
 
+READER_PAGES = {"archive"}
+
+
 def visible_text(html: str) -> str:
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -248,12 +252,15 @@ def site(client, db):
 
 
 def fetch(client, name: str) -> str:
-    """The page, as an editor or anonymously; the language cookie survives logging in and out."""
+    """The page, as an editor or anonymously; the language cookie survives logging in and out.
+    A reader page is fetched at its URL in the language last chosen with switch()."""
     url, logged_in, _, _ = PAGES[name]
     if logged_in:
         client.force_login(client.editor)
     else:  # anonymous; Client.logout() would also drop the language cookie
         client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    if getattr(client, "chosen", None) == "en" and name in READER_PAGES:
+        url = f"/en{url}"
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content.decode()
@@ -270,9 +277,12 @@ def test_pages_are_in_chinese_by_default(site, name):
 
 
 def switch(client, language: str):
+    """The old form (set_language) still works: it sets the cookie and sends a reader page to
+    its URL in the chosen language."""
     response = client.post("/i18n/setlang/", {"language": language, "next": "/issues/"})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/issues/"
+    assert response.headers["Location"] == ("/en/issues/" if language == "en" else "/issues/")
+    client.chosen = language
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -302,7 +312,7 @@ def test_a_chinese_issue_page_is_not_revalidated_for_english(site):
     assert first.status_code == 200 and etag
     assert site.get("/issues/2024/32/", headers={"if-none-match": etag}).status_code == 304
     switch(site, "en")
-    again = site.get("/issues/2024/32/", headers={"if-none-match": etag})
+    again = site.get("/en/issues/2024/32/", headers={"if-none-match": etag})
     assert again.status_code == 200
     assert "Download as Markdown" in visible_text(again.content.decode())
 

@@ -354,8 +354,12 @@ def test_site_routes_answer(users):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
+    # The language switch of the cookie-based screens: a plain link for anyone, GET only.
+    switch = reverse("switch_language", args=["en"]) + "?next=/editorial/"
+    assert client.get(switch).status_code == 302
+    assert client.post(switch).status_code == 405
     found = {route.name for route in walk() if route.namespace == ""}
-    assert {"login", "logout", "set_language", "healthz"} <= found
+    assert {"login", "logout", "set_language", "switch_language", "healthz"} <= found
 
 
 def test_matrix_entries_touch_real_objects(objects):

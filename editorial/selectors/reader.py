@@ -7,16 +7,19 @@ reopened issue stays readable in its last published form and a scheduled one app
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
 from editorial.models import Entry, Issue, IssueStatus, Revision, Section
 from editorial.search import filter_matching, fold_query, text_matches
+from editorial.state_connection import fetch_one, kept_between_changes
 from editorial.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -64,13 +67,34 @@ def publication_state(now: datetime) -> PublicationState:
     It changes whenever something is published, corrected or reaches its scheduled time, so
     caches keyed on it never serve a page from before that moment.
     """
-    visible = Q(published_at__lte=now)
-    row = Revision.objects.aggregate(
-        visible=Count("pk", filter=visible),
-        last_pk=Max("pk", filter=visible),
-        last_at=Max("published_at", filter=visible),
+    # Every anonymous reader request asks this first (editorial.reader_cache), so it is one
+    # plain statement, without building a queryset, on a connection kept for it, and on
+    # PostgreSQL kept in memory until the revisions change (editorial.state_connection): the
+    # same as Revision.objects.filter(published_at__lte=now).aggregate(Count, Max("pk"),
+    # Max("published_at")), with the next scheduled time after now.
+    visible, last_pk, last_at = kept_between_changes(now, _read_publication_state)
+    return PublicationState(visible, last_pk, last_at)
+
+
+def _read_publication_state(now: datetime) -> tuple[tuple, datetime | None]:
+    table = connection.ops.quote_name(Revision._meta.db_table)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    visible, last_pk, last_at, next_at = fetch_one(
+        "SELECT COUNT(CASE WHEN published_at <= %s THEN 1 END), "  # noqa: S608 - our table name
+        "MAX(CASE WHEN published_at <= %s THEN id END), "
+        "MAX(CASE WHEN published_at <= %s THEN published_at END), "
+        f"MIN(CASE WHEN published_at > %s THEN published_at END) FROM {table}",
+        [moment, moment, moment, moment],
     )
-    return PublicationState(row["visible"], row["last_pk"], row["last_at"])
+    return (visible, last_pk, _stored_datetime(last_at)), _stored_datetime(next_at)
+
+
+def _stored_datetime(value) -> datetime | None:
+    """A datetime column read without the ORM: SQLite gives UTC text, PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 # One issue.

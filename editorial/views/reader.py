@@ -3,6 +3,8 @@ downloads, search, the Atom feed, and the editors' preview of an issue's current
 
 Readers see frozen revisions (selectors.reader explains which). HTML pages send an ETag and
 Last-Modified and keep their visitor-independent part in Django's cache (editorial.caching).
+Cache-Control is set by editorial.reader_cache: public for anonymous visitors, whose whole
+responses it also keeps, private for logged-in ones.
 """
 
 from django.conf import settings
@@ -11,14 +13,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from editorial import caching
+from editorial import caching, reader_cache
 from editorial.canonical import to_chinese_numeral
 from editorial.canonical.store import issue_to_data
 from editorial.feeds import LatestIssuesFeed
@@ -29,23 +31,12 @@ from editorial.selectors.reader import IssuePage
 
 SEARCH_PAGE_SIZE = 20
 DESCRIPTION_CHARS = 200
-MARKDOWN_MAX_AGE = 60  # the current .md can change with a correction
+MARKDOWN_MAX_AGE = 0  # the current .md can change with a correction: the reader policy
 REVISION_MARKDOWN_MAX_AGE = 86400  # a numbered revision never changes
 
 
-def _now(request):
-    # One moment per request, so the ETag, the cache key and the page agree on what is visible.
-    if not hasattr(request, "_reader_now"):
-        request._reader_now = timezone.now()
-    return request._reader_now
-
-
-def _memo(request, key, load):
-    # The conditional-request functions and the view itself ask for the same state.
-    memo = request.__dict__.setdefault("_reader_memo", {})
-    if key not in memo:
-        memo[key] = load()
-    return memo[key]
+_now = reader_cache.reader_now
+_memo = reader_cache.reader_memo
 
 
 def _issue_page(request, year, number, revision=None) -> IssuePage | None:
@@ -107,25 +98,56 @@ def _article_context(issue, data, **extra) -> dict:
     }
 
 
+def _revision_contents(revision) -> dict:
+    """The table of contents and the entries of a published revision, rendered in the current
+    language, and what the <head> needs of them. A revision never changes, so this is rendered
+    once and kept DIGEST_REVISION_CACHE_SECONDS, whatever is published or corrected after it."""
+
+    def render():
+        markdown = selectors.revision_markdown(revision.pk)
+        data = selectors.revision_issue_data(markdown)
+        html = ""
+        if data is not None:
+            context = {"issue_data": data}
+            html = render_to_string("reader/_issue_toc.html", context) + render_to_string(
+                "reader/_issue_body.html", context
+            )
+        return {
+            "html": html,
+            "raw_markdown": markdown if data is None else "",
+            "publication": data.publication if data else settings.DIGEST_PUBLICATION,
+            "entry_count": sum(len(s.entries) for s in data.sections) if data else 0,
+            "description": _description(data),
+        }
+
+    key = caching.fragment_key("revision", revision.pk, revision.checksum[:16])
+    return caching.cached_fragment(key, render, settings.DIGEST_REVISION_CACHE_SECONDS)
+
+
 def _render_article(page: IssuePage, mode: str) -> dict:
     """The visitor-independent part of an issue page, and what the <head> needs of it."""
-    markdown = selectors.revision_markdown(page.current.pk)
-    data = selectors.revision_issue_data(markdown)
-    context = _article_context(
-        page.issue,
-        data,
-        mode=mode,
-        current=page.current,
-        latest=page.latest,
-        revisions=page.revisions,
-        first_published=page.revisions[-1].published_at,
-        markdown_url=_markdown_url(page),
-        raw_markdown=markdown if data is None else "",
-    )
+    contents = _revision_contents(page.current)
+    issue = page.issue
+    heading = _heading(contents["publication"], issue.year, issue.number)
+    context = {
+        "contents_html": mark_safe(contents["html"]),  # noqa: S308 - our own templates
+        "raw_markdown": contents["raw_markdown"],
+        "year": issue.year,
+        "number": issue.number,
+        "heading": heading,
+        "entry_count": contents["entry_count"],
+        "issue_url": reverse("reader:issue", args=[issue.year, issue.number]),
+        "mode": mode,
+        "current": page.current,
+        "latest": page.latest,
+        "revisions": page.revisions,
+        "first_published": page.revisions[-1].published_at,
+        "markdown_url": _markdown_url(page),
+    }
     return {
         "html": render_to_string("reader/_issue_article.html", context),
-        "heading": context["heading"],
-        "description": _description(data),
+        "heading": heading,
+        "description": contents["description"],
     }
 
 
@@ -172,10 +194,7 @@ def _render_issue(request, page: IssuePage, mode: str) -> HttpResponse:
         "noindex": not page.is_current,
         "editor_tools": _editor_tools(request, issue),
     }
-    response = render(request, "reader/issue.html", context)
-    # Every visit revalidates: a 304 is cheap, and a correction shows at once.
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return render(request, "reader/issue.html", context)
 
 
 def _not_visible(request, year, number):
@@ -275,7 +294,8 @@ def _markdown_response(found, filename: str, max_age: int) -> HttpResponse:
         found.markdown.encode("utf-8"), content_type="text/markdown; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    patch_cache_control(response, public=True, max_age=max_age)
+    if max_age:  # the same bytes for everyone, for good
+        patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
@@ -298,8 +318,7 @@ def revision_markdown(request, year, number, revision):
 # Archive, feed, search.
 
 
-def _publication_state(request):
-    return _memo(request, ("state",), lambda: selectors.publication_state(_now(request)))
+_publication_state = reader_cache.publication_state
 
 
 def _archive_years(issues):
@@ -309,7 +328,17 @@ def _archive_years(issues):
     return list(years.items())
 
 
+def _archive_etag(request):
+    state = _publication_state(request)
+    return caching.page_etag(request, "archive", state.key)
+
+
+def _archive_last_modified(request):
+    return _publication_state(request).last_at
+
+
 @require_safe
+@condition(etag_func=_archive_etag, last_modified_func=_archive_last_modified)
 def archive(request):
     """Every visible issue, by year, newest first."""
     state = _publication_state(request)
@@ -324,9 +353,7 @@ def archive(request):
         "archive": mark_safe(html),  # noqa: S308 - rendered by our own template
         "canonical_url": request.build_absolute_uri(reverse("reader:archive")),
     }
-    response = render(request, "reader/archive.html", context)
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return render(request, "reader/archive.html", context)
 
 
 def _feed_etag(request):
@@ -356,7 +383,6 @@ def feed(request):
         )
     response = HttpResponse(cached["content"], content_type=cached["content_type"])
     response["Content-Language"] = settings.LANGUAGE_CODE
-    patch_cache_control(response, public=True, max_age=300)
     return response
 
 

@@ -30,7 +30,7 @@ def test_latest_shows_the_newest_visible_issue_and_not_a_draft_or_scheduled_one(
     assert "2024 年第三十二期" in html
     assert "第三十一期" not in html
     assert "第三十三期" not in html and "第三十四期" not in html
-    assert 'href="/issues/2024/32/"' in html  # the heading links to the issue's own page
+    assert 'href="/en/issues/2024/32/"' in html  # the heading links to the issue's own page
 
 
 def test_issue_page_has_toc_anchors_download_and_open_graph(client):
@@ -42,9 +42,9 @@ def test_issue_page_has_toc_anchors_download_and_open_graph(client):
     assert 'id="s1-e1"' in html and 'id="s2-e2"' in html
     assert 'href="#s1"' in html and 'href="#s2-e2"' in html
     assert 'aria-label="Table of contents"' in html
-    assert 'href="/issues/2024/32.md"' in html
-    assert '<link rel="canonical" href="http://testserver/issues/2024/32/">' in html
-    assert '<meta property="og:url" content="http://testserver/issues/2024/32/">' in html
+    assert 'href="/en/issues/2024/32.md"' in html
+    assert '<link rel="canonical" href="http://testserver/en/issues/2024/32/">' in html
+    assert '<meta property="og:url" content="http://testserver/en/issues/2024/32/">' in html
     assert '<meta property="og:type" content="article">' in html
     assert 'property="og:title" content="云计算技术动态 2024 年第三十二期"' in html
     assert 'property="og:description" content="分布式系统 条目 1' in html
@@ -90,7 +90,7 @@ def test_unpublished_issue_is_404_for_readers_and_previewable_by_editors(client,
     client.force_login(make_user("editor"))
     response = client.get("/issues/2024/40/")
     assert response.status_code == 302
-    assert response["Location"] == "/issues/2024/40/preview/"
+    assert response["Location"] == "/en/issues/2024/40/preview/"
     preview = client.get("/issues/2024/40/preview/")
     assert preview.status_code == 200
     assert preview["Cache-Control"] == "private, no-store"
@@ -139,7 +139,7 @@ def test_preview_shows_current_content_while_readers_see_the_published_revision(
     preview_html = client.get("/issues/2024/32/preview/").content.decode()
     assert "正在修改的标题" in preview_html
     issue_html = client.get("/issues/2024/32/").content.decode()
-    assert 'href="/issues/2024/32/preview/"' in issue_html  # editors get a way there
+    assert 'href="/en/issues/2024/32/preview/"' in issue_html  # editors get a way there
 
 
 def test_earlier_revisions_are_listed_with_notes_and_readable(client):
@@ -148,9 +148,9 @@ def test_earlier_revisions_are_listed_with_notes_and_readable(client):
     html = client.get("/issues/2024/32/").content.decode()
     assert "改正后的标题" in html
     assert "修正了第一条的标题。" in html
-    assert 'href="/issues/2024/32/r/1/"' in html
-    assert 'href="/issues/2024/32/r/1.md"' in html
-    assert 'href="/issues/2024/32/r/2.md"' in html
+    assert 'href="/en/issues/2024/32/r/1/"' in html
+    assert 'href="/en/issues/2024/32/r/1.md"' in html
+    assert 'href="/en/issues/2024/32/r/2.md"' in html
 
     old = client.get("/issues/2024/32/r/1/")
     old_html = old.content.decode()
@@ -158,7 +158,7 @@ def test_earlier_revisions_are_listed_with_notes_and_readable(client):
     assert "分布式系统 条目 1" in old_html and "改正后的标题" not in old_html
     assert "It has been corrected since." in old_html
     assert '<meta name="robots" content="noindex">' in old_html
-    assert '<link rel="canonical" href="http://testserver/issues/2024/32/r/1/">' in old_html
+    assert '<link rel="canonical" href="http://testserver/en/issues/2024/32/r/1/">' in old_html
 
     assert client.get("/issues/2024/32/r/2/").status_code == 200
     assert client.get("/issues/2024/32/r/3/").status_code == 404

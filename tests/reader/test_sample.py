@@ -46,5 +46,5 @@ def test_feed_lists_the_sample(client, sample):
 
 def test_search_finds_the_sample(client, sample):
     html = client.get("/search/", {"q": "叶脊架构"}).content.decode()
-    assert 'href="/issues/2024/32/#s2-e2"' in html
+    assert 'href="/en/issues/2024/32/#s2-e2"' in html
     assert "<mark>叶脊架构</mark>" in html

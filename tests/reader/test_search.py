@@ -41,14 +41,14 @@ def test_empty_query_shows_only_the_form(client, published):
 def test_finds_a_chinese_substring_in_a_title(client, published):
     html = search(client, "预处理")
     assert "1 entry matches" in html
-    assert 'href="/issues/2024/32/#s1-e1"' in html
+    assert 'href="/en/issues/2024/32/#s1-e1"' in html
     assert "解耦数据<mark>预处理</mark>层" in html
 
 
 def test_finds_a_chinese_substring_in_a_summary_and_links_to_its_anchor(client, published):
     html = search(client, "轨道优化")
     assert "1 entry matches" in html
-    assert 'href="/issues/2024/32/#s2-e1"' in html
+    assert 'href="/en/issues/2024/32/#s2-e1"' in html
     assert "叶脊架构与<mark>轨道优化</mark>拓扑。" in html
 
 
@@ -82,7 +82,7 @@ def test_reopened_issue_is_searched_as_published_not_as_being_edited(client, pub
     assert "0 entries match" in search(client, "秘密")
     html = search(client, "预处理")
     assert "解耦数据<mark>预处理</mark>层" in html
-    assert 'href="/issues/2024/32/#s1-e1"' in html
+    assert 'href="/en/issues/2024/32/#s1-e1"' in html
 
 
 def test_scheduled_correction_is_not_searchable_before_its_time(client, published):
@@ -105,7 +105,7 @@ def test_anchors_follow_the_markdown_numbering_even_with_gaps_in_positions(clien
     section.entries.filter(position=2).update(position=7)
     issue.sections.filter(pk=section.pk).update(position=5)
     # The empty section is not in the markdown, so "栏目" is its section 1; the entry is 2nd.
-    assert 'href="/issues/2024/32/#s1-e2"' in search(client, "目标")
+    assert 'href="/en/issues/2024/32/#s1-e2"' in search(client, "目标")
     assert 'id="s1-e2"' in client.get("/issues/2024/32/").content.decode()
 
 

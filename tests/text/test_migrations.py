@@ -9,7 +9,7 @@ from editorial.links import url_key
 from editorial.search import entry_search_text, filter_matching, fold_query
 
 BEFORE = [("editorial", "0002_roles")]
-AFTER = [("editorial", "0005_i8_search")]
+AFTER = [("editorial", "0005_search")]
 
 
 def _migrate(targets):

@@ -26,7 +26,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("editorial", "0004_i8_url_key_digest")]
+    dependencies = [("editorial", "0004_url_key_digest")]
 
     operations = [
         migrations.AddField(

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("editorial", "0003_i8_text_and_links")]
+    dependencies = [("editorial", "0003_text_and_links")]
 
     operations = [
         migrations.AlterField(
