@@ -54,11 +54,10 @@ def extract_page(html: str, url: str) -> PageMeta:
         meta = trafilatura.extract_metadata(html, default_url=url)
     except Exception:  # noqa: BLE001 - a broken page is no page, never a crash
         meta = None
-    main_text = ""
     try:
         main_text = _main_text(html, url)
-    except Exception:  # noqa: BLE001, S110 - as above
-        pass
+    except Exception:  # noqa: BLE001 - as above
+        main_text = ""
     if meta is None:
         return PageMeta(main_text=main_text)
     return PageMeta(

@@ -28,7 +28,8 @@ class LocalServer:
                 if route is None:
                     route = (404, {"Content-Type": "text/html"}, b"<html>none</html>")
                 if callable(route):
-                    return route(self, server)
+                    route(self, server)
+                    return
                 status, headers, body = route
                 self.send_response(status)
                 for name, value in headers.items():
@@ -103,5 +104,6 @@ WECHAT_ARTICLE = """<!DOCTYPE html>
 让平台团队与应用团队各司其职，并在多家实现之间保持一致的语义。</p>
 <p>本文结合实际迁移经验，介绍了从 Ingress 迁移到 Gateway API 时需要注意的兼容性问题与灰度策略。</p>
 </div></div>
-<script>var msg_title = "云原生网关的演进"; var msg_desc = "本文主要介绍了 Gateway API 的设计与落地实践。";</script>
+<script>var msg_title = "云原生网关的演进";
+var msg_desc = "本文主要介绍了 Gateway API 的设计与落地实践。";</script>
 </body></html>"""

@@ -5,8 +5,14 @@ import socket
 
 import pytest
 
-from editorial.fetching import MAX_BYTES, FetchError, decode_html, extract_page, fetch_page
-from editorial.fetching import addresses
+from editorial.fetching import (
+    MAX_BYTES,
+    FetchError,
+    addresses,
+    decode_html,
+    extract_page,
+    fetch_page,
+)
 from tests.inbox.servers import WECHAT_ARTICLE, html, local_server, redirect, stall
 
 LOOPBACK = ["127.0.0.1"]
@@ -59,18 +65,16 @@ def test_a_page_is_fetched_and_decoded():
     ],
 )
 def test_a_redirect_to_a_private_address_is_refused(private):
-    with local_server({"/go": redirect(private)}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/go"))
+    with local_server({"/go": redirect(private)}) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/go"))
     assert caught.value.code in {"address", "invalid"}
     assert [hit[1] for hit in server.hits] == ["/go"]
 
 
 def test_an_address_outside_the_list_is_refused_even_on_loopback(settings):
     settings.DIGEST_FETCH_ALLOWED_ADDRESSES = []
-    with local_server({"/": html("<p>x</p>")}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/"))
+    with local_server({"/": html("<p>x</p>")}) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/"))
     assert caught.value.code == "address"
     assert "address not allowed" in caught.value.message
     assert server.hits == []
@@ -130,9 +134,8 @@ def test_redirects_are_followed_and_checked_each_time():
         page = fetch_page(server.url("/r0"))
     assert page.url.endswith("/r5")
     routes = {f"/r{n}": redirect(f"/r{n + 1}") for n in range(7)}
-    with local_server(routes) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/r0"))
+    with local_server(routes) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/r0"))
     assert caught.value.code == "redirects"
     assert len(server.hits) == 6
 
@@ -147,9 +150,8 @@ def test_a_body_over_the_limit_is_cut():
 
 def test_a_slow_server_is_timed_out(settings):
     settings.DIGEST_FETCH_TOTAL_TIMEOUT = 0.3
-    with local_server({"/": stall}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/"))
+    with local_server({"/": stall}) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/"))
     assert caught.value.code == "timeout"
     assert caught.value.message == "timed out"
 
@@ -165,14 +167,16 @@ def test_a_trickling_server_is_cut_off_by_the_deadline(settings):
         handler.wfile.flush()
         server.release.wait(30)
 
-    with local_server({"/": trickle}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/"))
+    with local_server({"/": trickle}) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/"))
     assert caught.value.code == "timeout"
 
 
 def test_a_gbk_page_is_decoded():
-    text = "<html><head><title>云计算技术动态：容器安全</title></head><body><p>正文内容，简体中文。</p></body></html>"
+    text = (
+        "<html><head><title>云计算技术动态：容器安全</title></head>"
+        "<body><p>正文内容，简体中文。</p></body></html>"
+    )
     routes = {
         "/header": (200, {"Content-Type": "text/html; charset=GBK"}, text.encode("gbk")),
         "/meta": (
@@ -215,9 +219,8 @@ def test_a_wechat_like_article_gives_title_and_description():
 )
 def test_what_is_not_html_is_refused(content_type, body):
     headers = {"Content-Type": content_type} if content_type else {}
-    with local_server({"/f": (200, headers, body)}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/f"))
+    with local_server({"/f": (200, headers, body)}) as server, pytest.raises(FetchError) as caught:
+        fetch_page(server.url("/f"))
     assert caught.value.code == "not_html"
     assert caught.value.message == "not a web page"
 
@@ -226,9 +229,11 @@ def test_what_is_not_html_is_refused(content_type, body):
     ("status", "code"), [(404, "not_found"), (410, "gone"), (500, "http"), (403, "http")]
 )
 def test_error_statuses_are_failures_in_words(status, code):
-    with local_server({"/": html("<p>no</p>", status=status)}) as server:
-        with pytest.raises(FetchError) as caught:
-            fetch_page(server.url("/"))
+    with (
+        local_server({"/": html("<p>no</p>", status=status)}) as server,
+        pytest.raises(FetchError) as caught,
+    ):
+        fetch_page(server.url("/"))
     assert caught.value.code == code
 
 
