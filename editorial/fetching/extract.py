@@ -3,7 +3,9 @@ read with trafilatura (Open Graph, Twitter cards, meta description, <title>, dat
 are the page's, hostile like any input: they are stored as plain text and escaped on output."""
 
 import datetime
+import html as html_module
 import logging
+import re
 from dataclasses import dataclass
 
 import trafilatura
@@ -26,6 +28,15 @@ class PageMeta:
     site_name: str = ""
     published_on: datetime.date | None = None
     main_text: str = ""
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _title_tag(html: str) -> str:
+    """The <title> element's text, for fragments trafilatura does not take for a page."""
+    match = _TITLE.search(html[:200_000])
+    return html_module.unescape(match.group(1)) if match else ""
 
 
 def _plain(value, limit: int) -> str:
@@ -59,9 +70,9 @@ def extract_page(html: str, url: str) -> PageMeta:
     except Exception:  # noqa: BLE001 - as above
         main_text = ""
     if meta is None:
-        return PageMeta(main_text=main_text)
+        return PageMeta(title=_plain(_title_tag(html), TITLE_MAX), main_text=main_text)
     return PageMeta(
-        title=_plain(meta.title, TITLE_MAX),
+        title=_plain(meta.title or _title_tag(html), TITLE_MAX),
         description=_plain(meta.description, SUMMARY_MAX),
         site_name=_plain(meta.sitename, SITE_NAME_MAX),
         published_on=_date(meta.date),
