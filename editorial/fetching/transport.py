@@ -5,6 +5,9 @@ of the site; only the TCP connection is made to `Target.address`. Nothing is res
 between the check and the connection, so a rebinding DNS answer cannot redirect it.
 """
 
+import functools
+import ssl
+
 import httpcore
 import httpx
 
@@ -25,15 +28,20 @@ class PinnedBackend(httpcore.SyncBackend):
         )
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying context for every fetch (loading the CA bundle is the slow part)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class PinnedTransport(httpx.HTTPTransport):
     """httpx.HTTPTransport with its connection pool on a PinnedBackend (no proxies)."""
 
-    def __init__(self, target: Target, **kwargs):
-        super().__init__(trust_env=False, **kwargs)
-        ssl_context = httpx.create_ssl_context(trust_env=False)
+    def __init__(self, target: Target):
+        super().__init__(verify=_ssl_context(), trust_env=False)
         # httpx has no public hook for the network backend: the pool is rebuilt with ours.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,
+            ssl_context=_ssl_context(),
             max_connections=1,
             max_keepalive_connections=0,
             network_backend=PinnedBackend(target),
