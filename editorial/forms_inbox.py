@@ -11,7 +11,15 @@ from editorial.rules import SECTION_TITLE_MAX, TITLE_MAX
 PASTE_MAX_CHARS = 250_000
 
 
-class InboxSaveForm(ServiceErrorsMixin, forms.Form):
+class NoLabelSuffix:
+    """Labels as written, without Django's trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InboxSaveForm(NoLabelSuffix, ServiceErrorsMixin, forms.Form):
     url = forms.CharField(
         label=_("URL"),
         max_length=MAX_URL_LENGTH * 2,
@@ -35,7 +43,7 @@ class InboxSaveForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class InboxPasteForm(ServiceErrorsMixin, forms.Form):
+class InboxPasteForm(NoLabelSuffix, ServiceErrorsMixin, forms.Form):
     urls = forms.CharField(
         label=_("Paste links, one per line"),
         max_length=PASTE_MAX_CHARS,
