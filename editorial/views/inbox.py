@@ -13,7 +13,13 @@ from django_htmx.http import reswap, retarget
 from editorial.forms_inbox import InboxAddForm, InboxPasteForm, InboxSaveForm, InboxStateForm
 from editorial.guards import TransitionError
 from editorial.models import InboxItem, InboxState, Section
-from editorial.selectors.inbox import add_targets, inbox_counts, inbox_item, inbox_items
+from editorial.selectors.inbox import (
+    add_targets,
+    attach_same_links,
+    inbox_counts,
+    inbox_item,
+    inbox_items,
+)
 from editorial.services import inbox as inbox_services
 from editorial.views.editing import (
     editor_required,
@@ -83,8 +89,13 @@ def _card_response(request, item, *, notice="", status=200, targets=None):
 
 def _cards_added(request, items, notice: str):
     """htmx: new cards for the top of the list, the forms emptied, the notice."""
-    fresh = [inbox_item(item.pk) for item in items]
-    context = {"new_items": fresh, "targets": add_targets(), "notice_text": notice}
+    # Just saved: the objects in hand are what the database has (no entry yet, saved by the
+    # user of this request); only the same-link flags are read.
+    context = {
+        "new_items": attach_same_links(list(items)),
+        "targets": add_targets(),
+        "notice_text": notice,
+    }
     return render_view(request, TEMPLATE, context, partial="cards_added")
 
 
