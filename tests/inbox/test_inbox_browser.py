@@ -119,3 +119,42 @@ def test_the_bookmarklet_opens_our_save_page(new_page, pages):
     popup.get_by_role("button", name="Close this window").wait_for()
     item = InboxItem.objects.get()
     assert (item.url, item.title) == (pages.url("/visited"), "别人的页面")
+
+
+def test_a_card_fills_in_when_the_worker_has_fetched_its_page(new_page, pages, settings):
+    """With a real queue (nothing runs the task here), the saved card says it is fetching and
+    keeps asking; once the page is fetched, the card shows it without a reload."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    make_user("editor", username="ed")
+    page = new_page("editor")
+    log_in(page, "ed")
+    page.goto("/editorial/inbox/")
+    page.get_by_label("URL", exact=True).fill(pages.url("/s/AbCdEf"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Fetching the page…").wait_for()
+    from editorial.services.inbox import inbox_fill_from_page
+
+    inbox_fill_from_page(InboxItem.objects.get().pk)  # what the worker does
+    page.locator(".inbox-card", has_text=TITLE).wait_for()
+    assert page.get_by_text("Fetching the page…").count() == 0
+
+
+def test_the_summary_draft_fills_the_field(new_page, pages, settings):
+    import json
+
+    body = json.dumps({"choices": [{"message": {"content": "本文主要介绍了网关。"}}]}).encode()
+    pages.routes["/v1/chat/completions"] = (200, {"Content-Type": "application/json"}, body)
+    settings.DIGEST_SUMMARY_API_URL = pages.url("/v1/chat/completions")
+    settings.DIGEST_SUMMARY_MODEL = "house-model"
+    make_user("editor", username="ed")
+    issue = make_issue(2024, 71)
+    entry = Entry.objects.filter(section__issue=issue).first()
+    entry.url = pages.url("/s/AbCdEf")
+    entry.save()
+    page = new_page("editor")
+    log_in(page, "ed")
+    page.goto(f"/editorial/entries/{entry.pk}/edit/")
+    page.get_by_role("button", name="Draft a summary").click()
+    page.get_by_text("Draft filled in").wait_for()
+    assert page.get_by_label("Summary").input_value() == "本文主要介绍了网关。"
+    assert Entry.objects.get(pk=entry.pk).summary != "本文主要介绍了网关。"  # nothing saved
