@@ -131,10 +131,15 @@ def inbox_fill_from_page(item_pk: int) -> InboxItem | None:
     fields = {"fetched_at": timezone.now()}
     try:
         page = fetch_page(item.url)
+        meta = extract_page(page.html, page.url)
     except FetchError as error:
         fields.update(fetch_state=FetchState.FAILED, fetch_error=error.code)
+    except Exception:
+        # Whatever else went wrong, the card must not wait for ever: it says "could not be
+        # read" and the details go to the log.
+        logger.exception("fetching inbox item %s failed", item_pk)
+        fields.update(fetch_state=FetchState.FAILED, fetch_error="unreadable")
     else:
-        meta = extract_page(page.html, page.url)
         fields.update(
             fetch_state=FetchState.DONE,
             fetch_error="",
@@ -177,7 +182,9 @@ def inbox_set_state(item: InboxItem, action: str, *, by) -> InboxItem:
     if action not in _MOVES:
         raise TransitionError(_("Unknown action."))
     sources, target = _MOVES[action]
-    if item.state not in sources:
+    # A used link whose entry was deleted may come back to the inbox.
+    orphaned = action == "restore" and item.state == InboxState.USED and item.entry_id is None
+    if item.state not in sources and not orphaned:
         raise TransitionError(_("This link cannot be moved there from where it is."))
     item.state = target
     item.save(update_fields=["state", "updated_at"])

@@ -3,6 +3,7 @@ GET when HEAD is refused), each status in words, results kept for an hour. A bro
 warning for the reviewer, never a block."""
 
 import datetime
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from editorial import guards
 from editorial.fetching import FetchError
 from editorial.fetching.client import open_url
 from editorial.models import Entry, Issue, LinkCheck, LinkOutcome
+
+logger = logging.getLogger(__name__)
 
 FRESH_FOR = datetime.timedelta(hours=1)
 # A check queued but not answered in this time (no worker running?) may be asked again.
@@ -54,11 +57,21 @@ def check_link(url: str) -> Result:
     return Result(LinkOutcome.OK, status)
 
 
+def _safely_checked(url: str) -> Result:
+    try:
+        return check_link(url)
+    except Exception:
+        # One odd answer must not lose the other results: it reads "unreachable", details
+        # in the log.
+        logger.exception("checking %s failed", url)
+        return Result(LinkOutcome.UNREACHABLE)
+
+
 def check_entries(entry_pks: list[int]) -> None:
     """Check these entries' links, a few at a time, and store each result."""
     entries = list(Entry.objects.filter(pk__in=entry_pks).only("pk", "url"))
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        results = list(pool.map(lambda entry: check_link(entry.url), entries))
+        results = list(pool.map(lambda entry: _safely_checked(entry.url), entries))
     now = timezone.now()
     for entry, result in zip(entries, results, strict=True):
         LinkCheck.objects.update_or_create(

@@ -299,3 +299,33 @@ def test_services_refuse_readers(db):
 
     with pytest.raises(PermissionDenied):
         inbox_services.inbox_save("https://example.com/", by=reader)
+
+
+def test_a_used_link_whose_entry_was_deleted_can_come_back(editor_client):
+    issue = make_issue(2024, 46)
+    item = InboxItem.objects.create(url="https://example.com/back", title="B", fetch_state="done")
+    editor_client.post(
+        reverse("editorial:inbox_add", args=[item.pk]), {"section": issue.sections.first().pk}
+    )
+    item.refresh_from_db()
+    url = reverse("editorial:inbox_item_state", args=[item.pk])
+    assert editor_client.post(url, {"action": "restore"}, **HTMX).status_code == 409
+    Entry.objects.filter(pk=item.entry_id).delete()
+    card = editor_client.get(reverse("editorial:inbox_item", args=[item.pk]), **HTMX)
+    assert b'value="restore"' in card.content
+    assert editor_client.post(url, {"action": "restore"}, **HTMX).status_code == 200
+    item.refresh_from_db()
+    assert item.state == "new"
+
+
+def test_a_page_that_breaks_the_reader_fails_in_words(editor_client, run_tasks, monkeypatch):
+    from editorial.services import inbox as service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(service, "extract_page", broken)
+    with local_server({"/": html("<title>x</title>")}) as server:
+        save(editor_client, run_tasks, server.url("/"))
+    item = InboxItem.objects.get()
+    assert (item.fetch_state, item.fetch_error) == ("failed", "unreadable")
