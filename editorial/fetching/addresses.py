@@ -3,6 +3,8 @@ the connection is later made to the checked address only (see transport.py)."""
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +15,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Resolver used for every fetch; tests replace it to play DNS answers.
 getaddrinfo = socket.getaddrinfo
+# getaddrinfo has no timeout of its own: it runs on these threads and is waited for at most
+# the connect timeout (a stuck lookup finishes in the background).
+_resolvers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="digest-dns")
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,11 @@ def resolve_target(scheme: str, host: str, port: int | None) -> Target:
     if literal is not None:
         addresses = [str(literal)]
     else:
+        lookup = _resolvers.submit(getaddrinfo, bare, port, type=socket.SOCK_STREAM)
         try:
-            answers = getaddrinfo(bare, port, type=socket.SOCK_STREAM)
+            answers = lookup.result(timeout=settings.DIGEST_FETCH_CONNECT_TIMEOUT)
+        except FutureTimeout:
+            raise FetchError("timeout") from None
         except (OSError, UnicodeError):
             raise FetchError("dns") from None
         addresses = list(dict.fromkeys(answer[4][0] for answer in answers))

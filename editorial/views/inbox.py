@@ -1,6 +1,7 @@
 """The inbox (素材箱): saved links, the bookmarklet's save page, paste of many links, and
 "add to issue" (drag onto a section, or pick it from the menu)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -102,8 +103,6 @@ def _cards_added(request, items, notice: str):
 def _notice_error(request, message: str, *, status=409, back=None):
     """A refusal: the notice for htmx, the message on the inbox page for a plain post."""
     if not wants_fragment(request):
-        from django.contrib import messages
-
         return redirect_after_post(request, back or _inbox_url(), message, level=messages.ERROR)
     response = render_view(
         request, TEMPLATE, {"notice_error": message}, partial="notice", status=status

@@ -2,6 +2,7 @@
 lets them reach); DNS answers are played by a fake resolver."""
 
 import socket
+import threading
 
 import pytest
 
@@ -99,6 +100,23 @@ def test_a_name_that_does_not_resolve_says_so(monkeypatch):
     with pytest.raises(FetchError) as caught:
         fetch_page("http://nowhere.example/")
     assert caught.value.code == "dns"
+
+
+def test_a_resolver_that_hangs_is_timed_out(monkeypatch, settings):
+    settings.DIGEST_FETCH_CONNECT_TIMEOUT = 0.2
+    stuck = threading.Event()
+
+    def hanging(*args, **kwargs):
+        stuck.wait(30)
+        raise socket.gaierror("gave up")
+
+    monkeypatch.setattr(addresses, "getaddrinfo", hanging)
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch_page("http://slow-dns.example/")
+    finally:
+        stuck.set()
+    assert caught.value.code == "timeout"
 
 
 def test_rebinding_between_check_and_connect_is_impossible(monkeypatch):
