@@ -329,3 +329,38 @@ def test_a_page_that_breaks_the_reader_fails_in_words(editor_client, run_tasks, 
         save(editor_client, run_tasks, server.url("/"))
     item = InboxItem.objects.get()
     assert (item.fetch_state, item.fetch_error) == ("failed", "unreadable")
+
+
+def test_the_inbox_queries_do_not_grow_with_its_items(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_issue(2024, 47)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            editor_client.get(reverse("editorial:inbox"))
+        return len(captured.captured_queries)
+
+    for n in range(3):
+        InboxItem.objects.create(url=f"https://example.com/g/{n}", fetch_state="done")
+    few = queries()
+    for n in range(3, 40):
+        InboxItem.objects.create(url=f"https://example.com/g/{n}", fetch_state="done")
+    assert queries() == few
+
+
+@pytest.mark.parametrize("name", ["inbox_item", "link_check"])
+def test_the_other_pages_work_in_their_three_modes(reviewer_client, name):
+    issue = make_issue(2024, 48)
+    item = InboxItem.objects.create(url="https://example.com/3", title="Three", fetch_state="done")
+    args = [item.pk] if name == "inbox_item" else [issue.year, issue.number]
+    url = reverse(f"editorial:{name}", args=args)
+    plain = reviewer_client.get(url)
+    fragment = reviewer_client.get(url, **HTMX)
+    restore = reviewer_client.get(url, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert plain.status_code == fragment.status_code == restore.status_code == 200
+    assert b"<html" in plain.content and b"<html" in restore.content
+    assert b"<html" not in fragment.content
+    for response in (plain, fragment, restore):
+        assert "HX-Request" in response["Vary"]
