@@ -13,6 +13,7 @@ BOOTSTRAP_PYTHON := $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || co
 
 help:
 	@echo "make run    set up, migrate, load the demo issue and accounts, serve on http://$(HOST):$(PORT)"
+	@echo "           (with the task worker that fetches saved pages beside it)"
 	@echo "make test   set up, lint with ruff and run the whole test suite"
 	@echo "make serve  production server (gunicorn) with the settings from the environment"
 	@echo "make bench  benchmarks; results in docs/performance.md"
@@ -46,7 +47,11 @@ run demo: export DEBUG := 1
 demo: migrate
 	$(MANAGE) load_demo
 
+# The task worker (page fetches for the inbox, link checks) runs beside the server and stops
+# with it.
 run: demo
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install

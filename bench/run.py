@@ -115,7 +115,11 @@ def run_database(name: str) -> dict:
     log(f"{name}: editing, queries per page, archive in the database")
     with fresh_database(name) as (url, folder):
         database = run_module("db_bench", production_env(url, folder), timeout=600)
-    return {"reader": reader, **database}
+    log(f"{name}: inbox (saving, serving while pages are fetched)")
+    with fresh_database(name) as (url, folder):
+        env = production_env(url, folder, DIGEST_FETCH_ALLOWED_ADDRESSES="127.0.0.1")
+        inbox = run_module("inbox_bench", env, "--log", str(folder / "gunicorn.log"))
+    return {"reader": reader, **database, "inbox": inbox}
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.syndication",
     "django_htmx",
+    "django_tasks_db",
     "editorial",
     "axes",
 ]
@@ -246,3 +247,21 @@ AXES_CLIENT_IP_CALLABLE = "editorial.login_names.client_address"
 AXES_LOCKOUT_CALLABLE = "editorial.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Work outside the request (fetching saved pages, checking links): Django's tasks framework with
+# the database as queue; `manage.py db_worker` runs the tasks (README, "Inbox").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Fetching pages (inbox, link check): only public addresses are reached. The addresses listed
+# here are reachable anyway; tests list the loopback servers they start. Empty in production.
+DIGEST_FETCH_ALLOWED_ADDRESSES = env_list("DIGEST_FETCH_ALLOWED_ADDRESSES")
+# Seconds to connect, and for the whole fetch of one page including redirects.
+DIGEST_FETCH_CONNECT_TIMEOUT = float(os.environ.get("DIGEST_FETCH_CONNECT_TIMEOUT", "3"))
+DIGEST_FETCH_TOTAL_TIMEOUT = float(os.environ.get("DIGEST_FETCH_TOTAL_TIMEOUT", "10"))
+
+# The optional summary draft: an OpenAI-compatible chat-completions endpoint, its model and key.
+# The "draft a summary" button appears only when the URL and the model are set.
+DIGEST_SUMMARY_API_URL = os.environ.get("DIGEST_SUMMARY_API_URL", "")
+DIGEST_SUMMARY_MODEL = os.environ.get("DIGEST_SUMMARY_MODEL", "")
+DIGEST_SUMMARY_API_KEY = os.environ.get("DIGEST_SUMMARY_API_KEY", "")
+DIGEST_SUMMARY_TIMEOUT = float(os.environ.get("DIGEST_SUMMARY_TIMEOUT", "30"))

@@ -346,3 +346,13 @@ class Presence(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.issue}"
+
+
+# The inbox lives in its own module; importing it here registers its models with the app.
+from editorial.models_inbox import (  # noqa: E402, F401
+    FetchState,
+    InboxItem,
+    InboxState,
+    LinkCheck,
+    LinkOutcome,
+)

@@ -29,4 +29,5 @@ urlpatterns = [
     path("restore/<int:event_pk>/", entries.entry_restore, name="entry_restore"),
     path("check-url/", composer.check_url, name="check_url"),
     path("", include("editorial.urls_review")),
+    path("", include("editorial.urls_inbox")),
 ]

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from editorial import services
-from editorial.models import Entry, EntryStatus, IssueStatus
+from editorial.models import Entry, EntryStatus, InboxItem, IssueStatus
 from tests.factories import make_issue, make_published_issue, make_user
 
 GET, POST = "GET", "POST"
@@ -59,6 +59,15 @@ EDITORIAL = {
     "issue_approve_remaining": (REVIEWER, {POST}),
     "entry_approve": (REVIEWER, {POST}),
     "entry_request_changes": (REVIEWER, {POST}),
+    # the inbox, the summary draft and the link check
+    "inbox": (EDITOR, {GET}),
+    "inbox_save": (EDITOR, {GET, POST}),
+    "inbox_paste": (EDITOR, {POST}),
+    "inbox_item": (EDITOR, {GET}),
+    "inbox_item_state": (EDITOR, {POST}),
+    "inbox_add": (EDITOR, {GET, POST}),
+    "summary_draft": (EDITOR, {POST}),
+    "link_check": (REVIEWER, {GET, POST}),
 }
 
 ROLES = ("anonymous", "reader", "inactive", "editor", "reviewer", "superuser")
@@ -108,6 +117,14 @@ def test_every_editorial_route_lives_under_editorial():
         assert route.route.startswith("editorial/"), route
 
 
+@pytest.fixture(autouse=True)
+def _summary_draft_configured(settings):
+    """The summary draft's route exists only when its endpoint is set (nothing listens there:
+    the matrix posts no URL, so nothing is sent)."""
+    settings.DIGEST_SUMMARY_API_URL = "http://127.0.0.1:9/v1/chat/completions"
+    settings.DIGEST_SUMMARY_MODEL = "test-model"
+
+
 # Objects to fill the URL parameters with
 
 
@@ -150,6 +167,9 @@ def objects(users):
             )
             event = services.entry_delete(doomed, by=editor)
         result[state] = {"issue": issue, "section": section, "entry": entry, "event": event}
+        result[state]["item"] = InboxItem.objects.create(
+            url=f"https://example.com/inbox/{number}", fetch_state="done", saved_by=editor
+        )
     # The published issue's undo event: an entry deleted while it was a draft.
     draft = make_issue(2024, 9)
     section = draft.sections.first()
@@ -170,6 +190,8 @@ def url_for(route: Route, objs: dict) -> str:
             kwargs[param] = objs["section"].pk
         elif param == "pk" and "/entries/" in f"/{route.route}":
             kwargs[param] = objs["entry"].pk
+        elif param == "item_pk":
+            kwargs[param] = objs["item"].pk
         elif param == "event_pk":
             kwargs[param] = objs["event"].pk
         elif param == "revision":

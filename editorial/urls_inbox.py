@@ -1,0 +1,17 @@
+"""Inbox, summary draft and link check routes, included by editorial/urls.py inside the
+"editorial" namespace."""
+
+from django.urls import path
+
+from editorial.views import inbox, link_check, summary
+
+urlpatterns = [
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/save/", inbox.inbox_save, name="inbox_save"),
+    path("inbox/paste/", inbox.inbox_paste, name="inbox_paste"),
+    path("inbox/<int:item_pk>/", inbox.inbox_item_card, name="inbox_item"),
+    path("inbox/<int:item_pk>/state/", inbox.inbox_item_state, name="inbox_item_state"),
+    path("inbox/<int:item_pk>/add/", inbox.inbox_add, name="inbox_add"),
+    path("summary-draft/", summary.summary_draft, name="summary_draft"),
+    path("issues/<int:year>/<int:number>/links/", link_check.link_check, name="link_check"),
+]

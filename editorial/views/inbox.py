@@ -1,0 +1,236 @@
+"""The inbox (素材箱): saved links, the bookmarklet's save page, paste of many links, and
+"add to issue" (drag onto a section, or pick it from the menu)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from editorial.forms_inbox import InboxAddForm, InboxPasteForm, InboxSaveForm, InboxStateForm
+from editorial.guards import TransitionError
+from editorial.models import InboxItem, InboxState, Section
+from editorial.selectors.inbox import (
+    add_targets,
+    attach_same_links,
+    inbox_counts,
+    inbox_item,
+    inbox_items,
+)
+from editorial.services import inbox as inbox_services
+from editorial.views.editing import (
+    editor_required,
+    redirect_after_post,
+    render_view,
+    wants_fragment,
+)
+
+TEMPLATE = "editorial/inbox.html"
+STATES = {state.value: state.label for state in InboxState}
+
+
+def bookmarklet(request) -> str:
+    """The bookmarklet: it reads the visited page's address and title, nothing else, and
+    opens our own save page with them in a small window (where our CSP applies)."""
+    save_url = request.build_absolute_uri(reverse("editorial:inbox_save"))
+    return (
+        "javascript:(function(){window.open("
+        f"'{save_url}?url='+encodeURIComponent(location.href)"
+        "+'&title='+encodeURIComponent(document.title),"
+        "'digest_inbox','width=560,height=620')})();"
+    )
+
+
+def _state(request) -> str:
+    state = request.GET.get("state", InboxState.NEW)
+    return state if state in STATES else InboxState.NEW
+
+
+def _inbox_url(state: str = InboxState.NEW) -> str:
+    url = reverse("editorial:inbox")
+    return url if state == InboxState.NEW else f"{url}?state={state}"
+
+
+def _page_context(request, **extra) -> dict:
+    state = _state(request)
+    return {
+        "state": state,
+        "states": list(STATES.items()),
+        "counts": inbox_counts(),
+        "items": inbox_items(state),
+        "targets": add_targets(),
+        "bookmarklet": bookmarklet(request),
+        "save_form": InboxSaveForm(),
+        "paste_form": InboxPasteForm(),
+        **extra,
+    }
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def inbox(request):
+    """The inbox: saved links of one state (?state=new|used|dismissed), the forms to save
+    more, the bookmarklet and the sections of open issues to add links to."""
+    return render_view(request, TEMPLATE, _page_context(request), partial="inbox")
+
+
+def _card_response(request, item, *, notice="", status=200, targets=None):
+    """htmx: the item's card, and the notice (out of band)."""
+    context = {
+        "item": inbox_item(item.pk),
+        "targets": add_targets() if targets is None else targets,
+        "notice_text": notice,
+    }
+    return render_view(request, TEMPLATE, context, partial="card_changed", status=status)
+
+
+def _cards_added(request, items, notice: str):
+    """htmx: new cards for the top of the list, the forms emptied, the notice."""
+    # Just saved: the objects in hand are what the database has (no entry yet, saved by the
+    # user of this request); only the same-link flags are read.
+    context = {
+        "new_items": attach_same_links(list(items)),
+        "targets": add_targets(),
+        "notice_text": notice,
+    }
+    return render_view(request, TEMPLATE, context, partial="cards_added")
+
+
+def _notice_error(request, message: str, *, status=409, back=None):
+    """A refusal: the notice for htmx, the message on the inbox page for a plain post."""
+    if not wants_fragment(request):
+        return redirect_after_post(request, back or _inbox_url(), message, level=messages.ERROR)
+    response = render_view(
+        request, TEMPLATE, {"notice_error": message}, partial="notice", status=status
+    )
+    retarget(response, "#inbox-notice")
+    return reswap(response, "innerHTML")
+
+
+def _form_error(request, partial: str, target: str, context: dict):
+    if not wants_fragment(request):
+        return render_view(request, TEMPLATE, _page_context(request, **context), partial=None)
+    response = render_view(request, TEMPLATE, context, partial=partial, status=422)
+    retarget(response, target)
+    return reswap(response, "outerHTML")
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def inbox_save(request):
+    """GET: the save page the bookmarklet opens (?url=&title= prefilled). POST: save one
+    link; the answer comes at once, the page is fetched by the worker."""
+    popup = request.method != "POST" or request.POST.get("popup") == "1"
+    if request.method != "POST":
+        form = InboxSaveForm(
+            initial={"url": request.GET.get("url", ""), "title": request.GET.get("title", "")}
+        )
+        return render_view(request, "editorial/inbox_save.html", {"form": form}, partial=None)
+    form = InboxSaveForm(request.POST)
+    item = form.run_service(lambda data: inbox_services.inbox_save(**data, by=request.user))
+    if popup:
+        context = {"form": form, "saved": inbox_item(item.pk) if item else None}
+        status = 200 if item or not wants_fragment(request) else 422
+        return render_view(
+            request, "editorial/inbox_save.html", context, partial=None, status=status
+        )
+    if item is None:
+        return _form_error(request, "save_form", "#inbox-save-form", {"save_form": form})
+    note = _("Saved “%(url)s”.") % {"url": item.url}
+    if wants_fragment(request):
+        return _cards_added(request, [item], note)
+    return redirect_after_post(request, _inbox_url(), note)
+
+
+@editor_required
+@require_POST
+def inbox_paste(request):
+    """Save many links at once, one per line: all of them, or none and the lines at fault."""
+    form = InboxPasteForm(request.POST)
+    items = form.run_service(
+        lambda data: inbox_services.inbox_save_many(data["urls"], by=request.user)
+    )
+    if items is None:
+        return _form_error(request, "paste_form", "#inbox-paste-form", {"paste_form": form})
+    note = ngettext("Saved %(count)d link.", "Saved %(count)d links.", len(items)) % {
+        "count": len(items)
+    }
+    if wants_fragment(request):
+        return _cards_added(request, items, note)
+    return redirect_after_post(request, _inbox_url(), note)
+
+
+def _item_or_404(pk) -> InboxItem:
+    item = inbox_item(pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def inbox_item_card(request, item_pk):
+    """One card (htmx polls it while its page is being fetched)."""
+    item = _item_or_404(item_pk)
+    context = {"item": item, "targets": add_targets()}
+    return render_view(request, "editorial/inbox_item.html", context, partial="card")
+
+
+@editor_required
+@require_POST
+def inbox_item_state(request, item_pk):
+    """Dismiss, restore, or fetch the page again."""
+    item = get_object_or_404(InboxItem, pk=item_pk)
+    form = InboxStateForm(request.POST)
+    if not form.is_valid():
+        return _notice_error(request, _("Say what to do with this link."), status=422)
+    action = form.cleaned_data["action"]
+    try:
+        if action == "refetch":
+            item = inbox_services.inbox_refetch(item, by=request.user)
+            note = _("Fetching the page again.")
+        else:
+            item = inbox_services.inbox_set_state(item, action, by=request.user)
+            note = _("Dismissed.") if action == "dismiss" else _("Back in the inbox.")
+    except TransitionError as error:
+        return _notice_error(request, error.message)
+    if wants_fragment(request):
+        return _card_response(request, item, notice=note)
+    return redirect_after_post(request, _inbox_url(request.POST.get("state", "new")), note)
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def inbox_add(request, item_pk):
+    """GET: pick the section (the menu, as its own page). POST section=<pk>: an entry is
+    created from the link at the end of that section; the card then links to it."""
+    item = _item_or_404(item_pk)
+    targets = add_targets()
+    if request.method != "POST":
+        context = {"item": item, "targets": targets}
+        return render_view(request, "editorial/inbox_item.html", context, partial="card")
+    form = InboxAddForm(request.POST)
+    if not form.is_valid():
+        return _notice_error(request, _("Choose a section to add the link to."), status=422)
+    section = Section.objects.select_related("issue").filter(pk=form.cleaned_data["section"])
+    section = section.first()
+    if section is None:
+        return _notice_error(request, _("That section no longer exists."), status=422)
+    try:
+        entry = inbox_services.inbox_add_to_issue(item, section=section, by=request.user)
+    except TransitionError as error:
+        return _notice_error(request, error.message)
+    except ValidationError as error:
+        return _notice_error(request, " ".join(error.messages), status=422)
+    note = _("Added “%(title)s” to %(issue)s, “%(section)s”.") % {
+        "title": entry.title,
+        "issue": section.issue.label,
+        "section": section.title,
+    }
+    if wants_fragment(request):
+        return _card_response(request, item, notice=note, targets=targets)
+    return redirect_after_post(request, _inbox_url(), note)

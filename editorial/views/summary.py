@@ -1,0 +1,36 @@
+"""The optional "draft a summary" button of the entry form: one POST, one draft, shown to the
+editor to change; nothing is saved."""
+
+import re
+
+from django.http import Http404
+from django.views.decorators.http import require_POST
+
+from editorial.services.summary import SummaryError, draft_summary, summary_enabled
+from editorial.views.editing import editor_required, render_view
+
+_PREFIX = re.compile(r"^[a-z0-9-]{1,40}$")
+
+
+@editor_required
+@require_POST
+def summary_draft(request):
+    """POST url (and draft_for, the entry form's field prefix): the draft (htmx: a fragment
+    that the entry form's script puts into the summary field) or the reason there is none.
+    404 when summary drafts are not configured."""
+    if not summary_enabled():
+        raise Http404
+    url = (request.POST.get("url") or "").strip()
+    prefix = request.POST.get("draft_for", "")
+    context = {
+        "url": url,
+        "target": f"{prefix}-summary" if _PREFIX.match(prefix) else "",
+        "draft": "",
+        "error": "",
+        "back": request.headers.get("Referer", ""),
+    }
+    try:
+        context["draft"] = draft_summary(url)
+    except SummaryError as error:
+        context["error"] = error.message
+    return render_view(request, "editorial/summary_draft.html", context, partial="result")
