@@ -11,8 +11,11 @@ from editorial.services import EditConflict
 from tests.domain.helpers import assert_contiguous, first_entry, titles
 from tests.factories import make_issue, make_user
 
-# serialized_rollback: the flush after each test would also drop the groups migration 0002 made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No serialized_rollback: it flushes without the post_migrate signal after each test, so the next
+# transactional test (a browser journey) would start with no role groups and no permissions. The
+# plain flush emits post_migrate, whose handler (editorial.roles.ensure_role_groups) puts the
+# groups back.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_together(*jobs):
