@@ -50,6 +50,7 @@ def issue_create(request):
     """Suggest the next number for the year and the previous issue's sections; create it."""
     previous = previous_issue()
     previous_titles = [section.title for section in previous.sections.all()] if previous else []
+    suggestion = None
     if request.method == "POST":
         form = IssueCreateForm(request.POST, previous_titles=previous_titles)
         if form.is_valid():
@@ -71,16 +72,13 @@ def issue_create(request):
         status = 422 if request.htmx else 200
     else:
         year = _requested_year(request.GET.get("year"))
+        suggestion = (year, services.next_issue_number(year))
         form = IssueCreateForm(
-            initial={
-                "year": year,
-                "number": services.next_issue_number(year),
-                "sections": previous_titles,
-            },
+            initial={"year": year, "number": suggestion[1], "sections": previous_titles},
             previous_titles=previous_titles,
         )
         status = 200
-    context = {"form": form, "previous": previous}
+    context = {"form": form, "previous": previous, "suggestion": suggestion}
     return render_view(
         request, "editorial/issue_create.html", context, partial="form", status=status
     )

@@ -43,6 +43,42 @@
     return false;
   }
 
+  // --- a suggested value (the new issue's number, which follows the year) never replaces what
+  // the editor typed, whichever field was typed first and however late the suggestion answers.
+  // Typed means: changed by the editor since the page (or fragment) was drawn.
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-suggested]")) field.setAttribute("data-typed", "");
+  });
+
+  function typedSuggestedField(target) {
+    if (!target || !target.querySelectorAll) return null;
+    var fields = Array.prototype.slice.call(target.querySelectorAll("[data-suggested]"));
+    if (target.matches("[data-suggested]")) fields.push(target);
+    return fields.filter(function (field) {
+      return field.value !== "" && (field.hasAttribute("data-typed") || field.value !== field.defaultValue);
+    })[0] || null;
+  }
+
+  // The field names (data-suggested="#id") the element that shows the suggestion in words:
+  // only that one is updated once the editor has typed a value of their own.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var config = detail.requestConfig;
+    if (!config || String(config.verb).toLowerCase() !== "get") return;
+    var field = typedSuggestedField(detail.target);
+    if (!field) return;
+    var words = document.querySelector(field.getAttribute("data-suggested"));
+    if (words) {
+      detail.target = words;
+      detail.selectOverride = "#" + words.id;
+      detail.swapOverride = "outerHTML";
+    } else {
+      detail.shouldSwap = false;
+    }
+  });
+
   // --- htmx: show our 409/422 answers, keep panels open across swaps, report failures -------
 
   var openDetails = [];
