@@ -1,7 +1,6 @@
 """The composer page and its live panels: preview, markdown download, presence, history and the
 duplicate-link check."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from editorial import services, workflow
 from editorial.audit import action_label
@@ -17,10 +15,11 @@ from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
-from editorial.views.editing import (
+from editorial.views.htmx import (
     changed,
     editor_required,
     redirect_after_post,
+    refuse,
     render_view,
     vary_on_htmx,
     wants_fragment,
@@ -225,19 +224,8 @@ def sections_response(request, issue: Issue, *, notice_text="", undo_event=None,
 
 
 def notice_error_response(request, issue: Issue, message: str, *, status=409):
-    """A refused change: the message in the composer's live region (htmx), or as a message on
-    the composer page after a redirect (plain)."""
-    if not wants_fragment(request):
-        return redirect_after_post(request, issue.get_composer_url(), message, level=messages.ERROR)
-    response = render_view(
-        request,
-        "editorial/composer.html",
-        {"issue": issue, "notice_error": message},
-        partial="notice",
-        status=status,
-    )
-    retarget(response, "#composer-notice")
-    return reswap(response, "innerHTML")
+    """A refused change to the issue: the protocol's refusal, back to the composer when plain."""
+    return refuse(request, message, status=status, fallback_url=issue.get_composer_url())
 
 
 def duplicates_for(url: str, *, exclude_entry=None) -> list:

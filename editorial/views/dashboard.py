@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from editorial import services
 from editorial.forms import IssueCreateForm
 from editorial.selectors.editorial import dashboard_columns, previous_issue
-from editorial.views.editing import editor_required, redirect_after_post, render_view
+from editorial.views.htmx import editor_required, redirect_after_post, render_view
 
 
 @editor_required

@@ -18,7 +18,7 @@ from editorial.views.composer import (
     notice_error_response,
     sections_response,
 )
-from editorial.views.editing import (
+from editorial.views.htmx import (
     changed,
     editor_required,
     redirect_after_post,

@@ -79,17 +79,13 @@
     }
   });
 
-  // --- htmx: show our 409/422 answers, keep panels open across swaps, report failures -------
+  // --- htmx: keep panels open across swaps, report failures (refusals are swapped like any
+  // answer: htmx's responseHandling in _base.html) --------------------------------------------
 
   var openDetails = [];
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
-    var status = detail.xhr ? detail.xhr.status : 0;
-    if (status === 409 || status === 422) {
-      detail.shouldSwap = true;
-      detail.isError = false;
-    }
     var target = detail.target;
     if (target && target.querySelectorAll) {
       // htmx copies the old attributes of same-id elements onto the new ones while settling;
@@ -136,9 +132,7 @@
     if (dragged && !event.detail.successful) refreshSections(true);
   });
 
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status === 409 || status === 422) return;
+  document.addEventListener("htmx:responseError", function () {
     showNotice(message("error-message", "Something went wrong: nothing was changed. Reload the page and try again."));
   });
 
@@ -161,15 +155,16 @@
   }
 
   document.addEventListener("click", function (event) {
-    if (!event.target.closest("[data-notice-close]")) return;
-    var notice = document.getElementById("composer-notice");
+    var close = event.target.closest("[data-notice-close]");
+    if (!close) return;
+    var notice = close.closest("#composer-notice, #live-region");
     if (notice) notice.textContent = "";
     var main = document.getElementById("main");
     if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
   });
 
   function showNotice(text) {
-    var notice = document.getElementById("composer-notice");
+    var notice = document.getElementById("composer-notice") || document.getElementById("live-region");
     if (!notice) return;
     notice.textContent = "";
     var paragraph = document.createElement("p");

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from editorial import services
 from editorial.models import AuditEvent, Entry, EntryStatus, IssueStatus
+from editorial.views.htmx import LIVE_REGION
 from tests.composer.conftest import (
     HTMX,
     MODES,
@@ -375,7 +376,7 @@ def test_moving_to_another_issue_is_refused(editor_client, issue):
         reverse("editorial:entry_move", args=[entry.pk]), {"section": section_of(other).pk}, **HTMX
     )
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#composer-notice"
+    assert response["HX-Retarget"] == LIVE_REGION
     assert "An entry can only move to a section of its own issue." in response.content.decode()
     assert entries_of(issue) == before
 
@@ -461,6 +462,6 @@ def test_restore_refusal_by_htmx_goes_to_the_notice(editor_client, issue, editor
     services.entry_restore(event, by=editor)
     response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]), **HTMX)
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#composer-notice"
+    assert response["HX-Retarget"] == LIVE_REGION
     assert "This deletion was undone already." in response.content.decode()
     assert 'role="alert"' in response.content.decode()
