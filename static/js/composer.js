@@ -128,8 +128,9 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var config = event.detail.requestConfig;
     var dragged = config && config.headers && config.headers["X-Composer-Drag"];
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
     // A refused drag leaves the list in the dragged order: read it back from the server.
-    if (dragged && !event.detail.successful) refreshSections(true);
+    if (dragged && (!event.detail.successful || status >= 400)) refreshSections(true);
   });
 
   document.addEventListener("htmx:responseError", function () {

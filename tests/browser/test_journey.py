@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
-from tests.browser.fixtures import log_in
+from tests.browser.fixtures import drag_card, log_in
 from tests.factories import make_published_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -204,7 +204,8 @@ def test_editorial_journey(new_page, browser_errors, live_server):
 
     # Reorder by drag and drop: CRDT to the top of its section.
     assert titles_in(ed, "分布式系统") == ["Raft 论文导读", "Paxos 工程实践", "CRDT 入门"]
-    drag(ed, entry_card(ed, "CRDT 入门"), entry_card(ed, "Raft 论文导读"))
+    entry_card(ed, "Raft 论文导读").evaluate("node => node.scrollIntoView({block: 'start'})")
+    drag_card(ed, entry_card(ed, "CRDT 入门"), entry_card(ed, "Raft 论文导读"))
     expect(section_region(ed, "分布式系统").locator(".composer-entry__title").first).to_have_text(
         "CRDT 入门"
     )
@@ -284,17 +285,3 @@ def test_editorial_journey(new_page, browser_errors, live_server):
         assert downloaded.read() == EXPECTED_MARKDOWN
 
     browser_errors.assert_none()
-
-
-def drag(page, source, target):
-    """Drag `source` onto the upper part of `target` with the mouse, in small steps, as SortableJS
-    needs to see the pointer travel."""
-    # Both cards in view: the target at the top, the source below it.
-    target.evaluate("element => element.scrollIntoView({block: 'start'})")
-    start = source.locator(".composer-entry__head").bounding_box()
-    end = target.locator(".composer-entry__head").bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 - 8, steps=4)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 2, steps=20)
-    page.mouse.up()
