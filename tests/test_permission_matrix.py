@@ -43,6 +43,8 @@ EDITORIAL = {
     "quick_add": (EDITOR, {GET, POST}),
     "entry": (EDITOR, {GET}),
     "entry_edit": (EDITOR, {GET, POST}),
+    "entry_menu": (EDITOR, {GET}),
+    "entry_review": (EDITOR, {GET}),
     "entry_move": (EDITOR, {GET, POST}),
     "entry_delete": (EDITOR, {GET, POST}),
     "entry_restore": (EDITOR, {POST}),

@@ -94,7 +94,6 @@ def composer(request, year, number):
     if request.htmx and not request.htmx.history_restore_request:
         return render_view(request, "editorial/composer.html", context, partial="sections")
     context.update(
-        preview_context(issue),
         issue_actions=workflow.issue_actions(issue, request.user),
         others=services.presence_touch(issue, user=request.user),
         undo_event=undo_event_for(issue, request.GET.get("undo")),

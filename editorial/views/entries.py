@@ -64,6 +64,22 @@ def entry(request, pk):
     return render_entry(request, composer_entry(pk), "card", focus_entry=pk, focus="edit")
 
 
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def entry_menu(request, pk):
+    """An entry's actions (edit, move, delete), fetched when its card's menu opens; without
+    JavaScript, a page with the card and the same actions."""
+    return render_entry(request, composer_entry(pk), "menu")
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def entry_review(request, pk):
+    """An entry's review block (status, review moves, comments), fetched when its card's
+    comments open; without JavaScript, a page with the card and the block."""
+    return render_entry(request, composer_entry(pk), "review")
+
+
 def _fields(form) -> dict:
     return {name: form.cleaned_data[name] for name in ("title", "url", "summary")}
 
@@ -315,6 +331,7 @@ def moved_response(request, moved: Entry, *, from_section: int, note: str, focus
             "position": moved.position,
             "focus": focus,
         },
+        after="settle",  # the notice and counts first: placing the card may close its form
     )
     return changed(response, moved=moved.pk)
 
@@ -359,7 +376,20 @@ def entry_delete(request, pk):
     if not wants_fragment(request):
         url = reverse("editorial:composer", args=[issue.year, issue.number])
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
-    return section_response(request, issue, section_pk, undo_event=event)
+    return removed_response(request, section_pk, undo_event=event)
+
+
+def removed_response(request, section_pk: int, *, undo_event):
+    """htmx, after a deletion: the card goes (the answer replaces it with nothing), the notice
+    offers to undo, the section's count follows, and the event "entry-removed" {section} lets
+    the page renumber the cards left. One query, whatever the section holds."""
+    context = {
+        "undo_event": undo_event,
+        "counts": [(section_pk, Entry.objects.filter(section=section_pk).count())],
+    }
+    response = render_view(request, "editorial/section.html", context, partial="moved")
+    trigger_client_event(response, "entry-removed", {"section": section_pk}, after="settle")
+    return changed(response)
 
 
 @editor_required

@@ -55,7 +55,7 @@
       scroll: true,
       bubbleScroll: true,
       scrollSensitivity: 80,
-      scrollSpeed: 20,
+      scrollSpeed: 12,
       ghostClass: "composer-entry--ghost",
       chosenClass: "composer-entry--chosen",
       onEnd: function (event) {
@@ -91,6 +91,8 @@
     var list = document.getElementById("entries-" + detail.section);
     if (!card || !list) return;
     var from = card.parentElement;
+    var slot = card.querySelector(".composer-entry__confirm");
+    if (slot && slot.querySelector(".move-form")) slot.textContent = ""; // the move form did its job
     placeCard(card, list, detail.position);
     renumber(list);
     if (from !== list) renumber(from);
@@ -98,6 +100,11 @@
       var button = card.querySelector("[data-move='" + detail.focus + "']") || card.querySelector("[data-menu-button]");
       if (button) button.focus({ preventScroll: false });
     }
+  });
+
+  // After a deletion the answer removed the card: number the ones left.
+  document.addEventListener("entry-removed", function (event) {
+    renumber(document.getElementById("entries-" + (event.detail || {}).section));
   });
 
   function onReady() {

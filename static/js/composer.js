@@ -26,7 +26,8 @@
     var element = marked[0];
     marked.forEach(function (node) { node.removeAttribute("data-focus"); });
     var details = element.closest("details");
-    if (details && !details.open) details.open = true;
+    // A field inside a closed panel opens it; a panel's own summary is left as it is.
+    if (details && !details.open && element.tagName !== "SUMMARY") details.open = true;
     element.focus({ preventScroll: false });
     if (element.scrollIntoView && !isInView(element)) element.scrollIntoView({ block: "center" });
   }
@@ -212,6 +213,11 @@
       var status = (badge.className.match(/review-status--([a-z_]+)/) || [])[1];
       if (!status) return;
       card.className = card.className.replace(/composer-entry--(draft|submitted|changes_requested|approved)/, "composer-entry--" + status);
+      var head = card.querySelector(".composer-entry__head .review-status");
+      if (head && head !== badge) {
+        head.className = badge.className;
+        head.lastChild.textContent = badge.textContent;
+      }
     });
   }
 
@@ -231,8 +237,11 @@
     if (!card || event.target.closest(INTERACTIVE)) return;
     var selection = window.getSelection ? String(window.getSelection()) : "";
     if (selection) return; // selecting text to copy is not a request to edit
-    var button = card.querySelector("[data-edit-button]");
-    if (button) button.click();
+    // The form is fetched when editing starts: cards carry no forms.
+    var item = card.closest("[data-edit-url]");
+    if (item && window.htmx) {
+      window.htmx.ajax("GET", item.getAttribute("data-edit-url"), { source: item, target: item, swap: "outerHTML" });
+    }
   });
 
   document.addEventListener("keydown", function (event) {

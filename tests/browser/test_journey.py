@@ -191,10 +191,13 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     security.get_by_role("button", name="Add these entries").click()
     entry_card(ed, "供应链攻击复盘").wait_for()
 
-    # Move to another section with the keyboard: choose the section, Tab to "Move", Enter.
+    # Move to another section with the keyboard: the card's menu, "Move to…", choose the
+    # section, Tab to the position (empty: the end), Enter.
     card = entry_card(ed, "维护者的倦怠")
-    select = card.get_by_label(re.compile(r"^Move to"))
-    select.focus()
+    card.locator("[data-menu-button]").press("Enter")
+    card.get_by_role("button", name=re.compile(r"^Move to")).press("Enter")
+    select = card.get_by_label("Section", exact=True)
+    expect(select).to_be_focused()
     select.select_option(label="开源")
     ed.keyboard.press("Tab")
     ed.keyboard.press("Enter")
@@ -235,22 +238,26 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     # --- the editor sees the comment, fixes the entry, answers and resubmits ------------------
     ed.reload()
     card = entry_card(ed, "Serverless 冷启动")
-    card.locator(".review-status", has_text="Changes requested").wait_for()
+    card.locator(".composer-entry__head .review-status", has_text="Changes requested").wait_for()
     card.get_by_text("请链接到原始测量报告。").wait_for()
-    card.get_by_role("button", name=re.compile(r"^Edit\b")).click()
+    card.locator(".composer-entry__title").click()  # click to edit
     edit_form = ed.locator("li.composer-entry--editing")
     edit_form.get_by_label("URL", exact=True).fill("https://example.org/cold-start-report")
     edit_form.get_by_label("URL", exact=True).press("Control+Enter")  # saves
     edit_form.wait_for(state="detached")
     card = entry_card(ed, "Serverless 冷启动")
-    card.get_by_text("https://example.org/cold-start-report").wait_for()
+    expect(card.locator(".composer-entry__host")).to_have_attribute(
+        "title", "https://example.org/cold-start-report"
+    )
     card.get_by_text("Reply", exact=True).click()
     card.get_by_label("Your reply").fill("已换成原始报告。")
     card.get_by_role("button", name="Send reply").click()
     card = entry_card(ed, "Serverless 冷启动")
     card.get_by_text("已换成原始报告。").wait_for()
     card.get_by_role("button", name=re.compile(r"^Submit for review\b")).click()
-    entry_card(ed, "Serverless 冷启动").locator(".review-status", has_text="Submitted").wait_for()
+    entry_card(ed, "Serverless 冷启动").locator(
+        ".composer-entry__head .review-status", has_text="Submitted"
+    ).wait_for()
     fixed = Entry.objects.get(title="Serverless 冷启动")
     assert (fixed.status, fixed.url) == (
         EntryStatus.SUBMITTED,

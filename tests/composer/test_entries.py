@@ -249,8 +249,8 @@ def test_edit_htmx_returns_the_card(editor_client, issue):
     assert response.status_code == 200
     assert triggered(response) == {"issue-changed": {"source": "composer"}}
     assert html.lstrip().startswith('<li class="composer-entry composer-entry--draft')
-    assert "新摘要" in html and "version 2" in html
-    assert "data-edit-button data-focus" in html  # focus returns to the Edit button
+    assert "新摘要" in html
+    assert "data-menu-button data-focus" in html  # focus returns to the card's menu
     assert_valid_fragment(html)
 
 
@@ -327,7 +327,7 @@ def test_move_to_another_section_by_htmx(editor_client, issue):
     html = response.content.decode()
     assert response.status_code == 200
     # What changed only: the two counts, the notice and the event that places the card.
-    assert triggered(response)["entry-moved"] == {
+    assert json.loads(response["HX-Trigger-After-Settle"])["entry-moved"] == {
         "entry": entry.pk,
         "section": target.pk,
         "position": 3,
@@ -450,9 +450,13 @@ def test_delete_htmx_then_undo(editor_client, issue):
     html = response.content.decode()
     assert response.status_code == 200
     assert "issue-changed" in triggered(response)
-    assert html.lstrip().startswith(f'<section class="composer-section" id="section-{section.pk}"')
-    assert f'id="entry-{entry.pk}"' not in html
-    assert '<span class="composer-entry__number">1.</span>' in html  # renumbered
+    # What changed only: the card is removed by the swap, the count and notice follow, and
+    # the page renumbers the cards left (event entry-removed).
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {
+        "entry-removed": {"section": section.pk}
+    }
+    assert "composer-entry" not in html
+    assert f'id="section-count-{section.pk}" data-hx-swap-oob="true">1 entry' in html
     assert 'id="composer-notice"' in html and 'data-hx-swap-oob="true"' in html
     assert "Undo" in html and "data-undo" in html
     assert_valid_fragment(html)
