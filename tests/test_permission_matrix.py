@@ -35,6 +35,8 @@ EDITORIAL = {
     "markdown": (EDITOR, {GET}),
     "history": (EDITOR, {GET}),
     "presence": (EDITOR, {POST}),
+    "presence_leave": (EDITOR, {POST}),
+    "composer_changes": (EDITOR, {GET}),
     "section_create": (EDITOR, {POST}),
     "section_rename": (EDITOR, {GET, POST}),
     "section_move": (EDITOR, {POST}),

@@ -3,18 +3,21 @@ duplicate-link check."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from editorial import services, workflow
+from editorial import workflow
 from editorial.audit import action_label
 from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
+from editorial.selectors.live import issue_version
+from editorial.services import presence as services_presence
+from editorial.services.presence import PRESENCE_INTERVAL, presence_seen
 from editorial.views.htmx import (
     changed,
     editor_required,
@@ -69,10 +72,12 @@ def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
 
 
 def sections_context(request, issue: Issue, **extra) -> dict:
-    """What the sections partial needs: the issue read by composer_issue, with review moves."""
+    """What the sections partial needs: the issue read by composer_issue, with review moves,
+    and the version the list shows (for the live updates)."""
     attach_entry_actions(issue.sections_list, request.user)
     return {
         "issue": issue,
+        "version": issue_version(issue),
         "sections": issue.sections_list,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
@@ -95,7 +100,8 @@ def composer(request, year, number):
         return render_view(request, "editorial/composer.html", context, partial="sections")
     context.update(
         issue_actions=workflow.issue_actions(issue, request.user),
-        others=services.presence_touch(issue, user=request.user),
+        others=presence_seen(issue, user=request.user),
+        presence_seconds=int(PRESENCE_INTERVAL.total_seconds()),
         undo_event=undo_event_for(issue, request.GET.get("undo")),
         readable=is_readable(issue),
     )
@@ -126,15 +132,47 @@ def markdown(request, year, number):
 @require_POST
 def presence(request, year, number):
     """Record that this editor has the issue open and say who else has (the composer posts
-    every 20 s). A plain post goes back to the composer."""
+    every PRESENCE_INTERVAL). A plain post goes back to the composer."""
     issue = get_object_or_404(Issue, year=year, number=number)
-    others = services.presence_touch(issue, user=request.user)
+    others = presence_seen(issue, user=request.user)
     if not wants_fragment(request):
         return redirect_after_post(request, issue.get_composer_url())
     context = {"issue": issue, "others": others}
     response = vary_on_htmx(render(request, "editorial/presence.html#presence", context))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@editor_required
+@require_POST
+def presence_leave(request, year, number):
+    """This editor closed the composer (the page sends a beacon on pagehide): colleagues stop
+    seeing them at once. 204; a plain post goes to the dashboard."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    services_presence.presence_leave(issue, user=request.user)
+    if not request.htmx:  # a beacon does not follow the redirect; a plain form does
+        return redirect_after_post(request, reverse("editorial:dashboard"))
+    return vary_on_htmx(HttpResponse(status=204))
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def changes(request, year, number):
+    """Has the issue changed since ?since= (the version the page shows)? htmx: 204 when not
+    (two small queries: the composer asks every few seconds), else the sections list, which
+    the page merges into itself without losing focus or an open form. Plain: the composer."""
+    issue = get_object_or_404(Issue.objects.only("pk", "year", "number"), year=year, number=number)
+    if not wants_fragment(request):
+        return vary_on_htmx(redirect(issue.get_composer_url()))
+    if _int_or_none(request.GET.get("since")) == issue_version(issue):
+        response = HttpResponse(status=204)
+    else:
+        fresh = composer_issue(year, number)
+        context = sections_context(request, fresh)
+        response = render_view(request, "editorial/composer.html", context, partial="sections")
+        changed(response, source="live")
+    response["Cache-Control"] = "no-store"
+    return vary_on_htmx(response)
 
 
 _STATE_LABELS = {**dict(EntryStatus.choices), **dict(IssueStatus.choices)}

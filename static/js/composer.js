@@ -194,7 +194,8 @@
 
   document.addEventListener("issue-changed", function (event) {
     var detail = event.detail || {};
-    if (detail.source === "composer") return; // our own answers carry the new fragment
+    // Our own answers carry the new fragment; a live update has just merged the list.
+    if (detail.source === "composer" || detail.source === "live") return;
     // A review block (approve, request changes, comment) replaces itself: reloading the whole
     // list as well would only race with the editor's next click.
     if (event.target.closest && event.target.closest(".entry-review")) return;
@@ -318,7 +319,48 @@
     if (drawer) closeDrawer(drawer);
   });
 
+  // --- live updates: a colleague's changes are merged into the page (idiomorph) every few
+  // seconds, keeping the editor's focus, what they typed, an open form, menu or confirmation.
+
+  var KEEP = ".composer-entry--editing, .composer-entry--conflict, form[data-dirty], details[open]," +
+    " .composer-entry__confirm:not(:empty), .composer-section__confirm:not(:empty)";
+
+  function configureMorph() {
+    if (!window.Idiomorph) return;
+    var defaults = window.Idiomorph.defaults;
+    defaults.ignoreActiveValue = true;
+    defaults.callbacks.beforeNodeMorphed = function (oldNode) {
+      return !(oldNode.nodeType === 1 && oldNode.matches(KEEP));
+    };
+    defaults.callbacks.beforeNodeRemoved = function (node) {
+      // An entry being edited stays even if a colleague deleted it: saving then says so.
+      return !(node.nodeType === 1 && node.matches(".composer-entry--editing, .composer-entry--conflict"));
+    };
+    defaults.callbacks.beforeAttributeUpdated = function (name, node) {
+      return !(name === "open" && node.tagName === "DETAILS");
+    };
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id !== "composer-live") return;
+    // Not while a card is held: the list must not change under the pointer.
+    if (document.querySelector(".sortable-fallback, .composer-entry--chosen")) event.preventDefault();
+  });
+
+  // A closing tab says so at once, so colleagues stop seeing this editor.
+  window.addEventListener("pagehide", function () {
+    var presence = document.getElementById("presence");
+    var url = presence && presence.getAttribute("data-leave-url");
+    if (!url || !navigator.sendBeacon) return;
+    var headers = {};
+    try { headers = JSON.parse(document.body.getAttribute("data-hx-headers") || "{}"); } catch (error) { headers = {}; }
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", headers["X-CSRFToken"] || "");
+    navigator.sendBeacon(url, body);
+  });
+
   function onReady() {
+    configureMorph();
     initNotice();
     focusMarked();
     if (window.htmx) window.htmx.onLoad(syncEntryStatus);

@@ -63,7 +63,8 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
         assert f'action="{reverse("editorial:quick_add", args=[section.pk])}"' in html
     # The preview reloads after every change; presence is polled.
     assert 'data-hx-trigger="load, issue-changed from:body"' in html  # fetched after the page
-    assert 'data-hx-trigger="load, every 20s"' in html
+    assert 'data-hx-trigger="load, every 5s"' in html
+    assert 'data-hx-trigger="every 4s"' in html  # live updates
     assert 'role="tablist"' in html
     assert reverse("editorial:markdown", args=[issue.year, issue.number]) in html
 
