@@ -31,6 +31,7 @@ urlpatterns = [
     path("entries/<int:pk>/move/", entries.entry_move, name="entry_move"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("restore/<int:event_pk>/", entries.entry_restore, name="entry_restore"),
+    path("undo/<int:event_pk>/", entries.change_undo, name="change_undo"),
     path("check-url/", composer.check_url, name="check_url"),
     path("", include("editorial.urls_review")),
 ]

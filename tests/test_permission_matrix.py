@@ -50,6 +50,7 @@ EDITORIAL = {
     "entry_move": (EDITOR, {GET, POST}),
     "entry_delete": (EDITOR, {GET, POST}),
     "entry_restore": (EDITOR, {POST}),
+    "change_undo": (EDITOR, {POST}),
     "check_url": (EDITOR, {GET}),
     "issue_submit": (EDITOR, {POST}),
     "entry_submit": (EDITOR, {POST}),

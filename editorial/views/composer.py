@@ -16,6 +16,7 @@ from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
 from editorial.selectors.live import issue_version
+from editorial.services import history as history_services
 from editorial.services import presence as services_presence
 from editorial.services.presence import PRESENCE_INTERVAL, presence_seen
 from editorial.views.htmx import (
@@ -208,6 +209,10 @@ def history(request, year, number):
     issue = get_object_or_404(Issue, year=year, number=number)
     page = Paginator(issue_history(issue), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     describe_events(page.object_list)
+    if is_editable(issue):
+        newest = history_services.newest_ids(issue)
+        for event in page.object_list:
+            event.offers_undo = history_services.offers_undo(event, newest)
     context = {"issue": issue, "page_obj": page}
     return render_view(request, "editorial/history.html", context, partial="history")
 

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from editorial import services, workflow
+from editorial.audit import action_label
 from editorial.forms import EntryForm, MoveForm, QuickAddForm
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import composer_entry, composer_section, sibling_sections
+from editorial.services import history
 from editorial.views.composer import (
     duplicates_for,
     is_editable,
@@ -144,7 +146,17 @@ def _saved_response(request, before: Entry, saved: Entry):
         )
     fresh = composer_entry(saved.pk)
     context = entry_context(
-        request, fresh, mode="saved", focus_entry=saved.pk, focus="edit", notice_text=note
+        request,
+        fresh,
+        mode="saved",
+        focus_entry=saved.pk,
+        focus="edit",
+        notice_text=note,
+        undo_event=(
+            last_change(saved, "entry_update", by=request.user)
+            if saved.version != before.version
+            else None
+        ),
     )
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
@@ -302,10 +314,21 @@ def entry_move(request, pk):
         }
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
-    return moved_response(request, moved, from_section=before[0], note=note, focus=focus)
+    did_move = (moved.section_id, moved.position) != before
+    return moved_response(
+        request, moved, from_section=before[0], note=note, focus=focus, undoable=did_move
+    )
 
 
-def moved_response(request, moved: Entry, *, from_section: int, note: str, focus: str = ""):
+def last_change(entry: Entry, action: str, *, by):
+    """The audit row of `by`'s newest `action` on `entry` (what the notice offers to undo), or
+    None. One query."""
+    return AuditEvent.objects.filter(entry=entry, action=action, actor=by).order_by("-pk").first()
+
+
+def moved_response(
+    request, moved: Entry, *, from_section: int, note: str, focus: str = "", undoable=False
+):
     """htmx: what a move changed, not the sections it touched. The notice and the two
     sections' entry counts (out of band), and the event "entry-moved" ({entry, section,
     position, focus}) with which the page puts the card in its place (a drag already did) and
@@ -319,6 +342,7 @@ def moved_response(request, moved: Entry, *, from_section: int, note: str, focus
     )
     context = {
         "notice_text": note,
+        "undo_event": last_change(moved, "entry_move", by=request.user) if undoable else None,
         "counts": [(pk, counts.get(pk, 0)) for pk in sorted(section_pks)],
     }
     response = render_view(request, "editorial/section.html", context, partial="moved")
@@ -390,6 +414,32 @@ def removed_response(request, section_pk: int, *, undo_event):
     response = render_view(request, "editorial/section.html", context, partial="moved")
     trigger_client_event(response, "entry-removed", {"section": section_pk}, after="settle")
     return changed(response)
+
+
+@editor_required
+@require_POST
+def change_undo(request, event_pk):
+    """Undo one of the issue's last changes (from the history, or the notice after it): the
+    exact earlier state, or a refusal saying why not (409)."""
+    event = get_object_or_404(AuditEvent.objects.select_related("issue"), pk=event_pk)
+    issue = event.issue
+    try:
+        restored = history.undo_change(event, by=request.user)
+    except TransitionError as error:
+        return notice_error_response(request, issue, error.message)
+    except ValidationError as error:
+        return notice_error_response(request, issue, " ".join(error.messages), status=422)
+    if isinstance(restored, Section):
+        anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
+    else:
+        anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk}
+    note = _("Undone: %(what)s “%(subject)s”.") % {
+        "what": action_label(event.action),
+        "subject": event.subject,
+    }
+    if not wants_fragment(request):
+        return redirect_after_post(request, composer_url(issue, anchor), note)
+    return sections_response(request, issue, notice_text=note, **focus)
 
 
 @editor_required

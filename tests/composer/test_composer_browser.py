@@ -275,3 +275,27 @@ def test_drag_to_a_place_off_screen(new_page):
     expect(titles(page, last.title).last).to_have_text(moving)
     assert [t for p, t in order(long_issue) if p == 2][-1] == moving
     expect(card(page, moving).locator(".composer-entry__number")).to_have_text("13.")
+
+
+def test_undo_from_the_notice_and_from_the_history(page, issue):
+    card(page, "分布式系统 条目 1").locator(".composer-entry__title").click()
+    form = page.locator("li.composer-entry--editing")
+    form.get_by_label("Title", exact=True).fill("改错了")
+    form.get_by_role("button", name="Save").click()
+    expect(card(page, "改错了")).to_be_visible()
+    page.locator("#composer-notice").get_by_role("button", name="Undo").click()
+    expect(card(page, "分布式系统 条目 1")).to_be_visible()
+    expect(page.locator("#composer-notice")).to_contain_text("Undone")
+    # A move, then something else, then the move undone from the history.
+    action(page, "分布式系统 条目 1", "Down").click()
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 2", "分布式系统 条目 1", "分布式系统 条目 3"]
+    )
+    page.get_by_role("link", name="History").click()
+    drawer = page.locator("#history-drawer")
+    drawer.locator("#history").wait_for()
+    drawer.get_by_role("button", name=re.compile(r"^Undo\W+moved an entry")).first.click()
+    expect(titles(page, "分布式系统")).to_have_text(
+        ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
+    )
+    assert [t for p, t in order(issue) if p == 1][0] == "分布式系统 条目 1"
