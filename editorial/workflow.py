@@ -51,7 +51,12 @@ ISSUE_TRANSITIONS = {
     (IssueStatus.IN_REVIEW, "send_back"): IssueStatus.DRAFT,
     (IssueStatus.IN_REVIEW, "publish"): IssueStatus.PUBLISHED,
     (IssueStatus.PUBLISHED, "reopen"): IssueStatus.DRAFT,
+    # A scheduled issue (published, its revision not visible yet): a new time, now, or back.
+    (IssueStatus.PUBLISHED, "reschedule"): IssueStatus.PUBLISHED,
+    (IssueStatus.PUBLISHED, "publish_now"): IssueStatus.PUBLISHED,
+    (IssueStatus.PUBLISHED, "withdraw"): IssueStatus.IN_REVIEW,
 }
+SCHEDULED_ACTIONS = ("reschedule", "publish_now", "withdraw")
 ENTRY_ACTIONS = ("submit", "approve", "request_changes")
 ISSUE_ACTIONS = ("submit", "send_back", "publish", "reopen", "approve_remaining")
 
@@ -449,4 +454,93 @@ def issue_actions(issue: Issue, user) -> set[str]:
     }
     if issue.status == IssueStatus.IN_REVIEW and roles.is_reviewer(user):
         actions.add("approve_remaining")
+    if issue.is_scheduled:
+        # Never published yet at this time: "reopen for a correction" is the wrong move.
+        actions.discard("reopen")
+        if roles.can_publish(user):
+            actions.update(SCHEDULED_ACTIONS)
     return actions
+
+
+# --- a scheduled issue: reschedule, publish now, withdraw ---------------------------------
+
+
+def _scheduled(issue_pk: int, action: str, by) -> tuple[Issue, Revision]:
+    """The locked issue and its pending revision, if `issue` is scheduled and `by` may move it."""
+    issue = lock_issue(issue_pk)
+    require(roles.can_publish(by), _("Only reviewers can change when an issue is published."))
+    pending = issue.revisions.filter(published_at__gt=timezone.now()).order_by("-number").first()
+    legal = (issue.status, action) in ISSUE_TRANSITIONS
+    if not legal or not issue.is_scheduled or pending is None:
+        raise TransitionError(_("This issue is not scheduled: there is no time to change."))
+    return issue, pending
+
+
+@transaction.atomic
+def issue_reschedule(issue: Issue, *, by, at: datetime.datetime) -> Revision:
+    """A scheduled issue at another future time (`at`, aware). One audit row."""
+    issue, pending = _scheduled(issue.pk, "reschedule", by)
+    now = timezone.now()
+    if at is None or at <= now:
+        raise ValidationError({"at": _("Reschedule: choose a time in the future.")})
+    old = pending.published_at
+    pending.published_at = issue.published_at = at
+    pending.save(update_fields=["published_at"])
+    _set_issue_status(
+        issue,
+        IssueStatus.PUBLISHED,
+        by=by,
+        action="issue_reschedule",
+        fields=["published_at"],
+        data={"revision": pending.number, "published_at": [old.isoformat(), at.isoformat()]},
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=pending, action="publish")
+    )
+    return pending
+
+
+@transaction.atomic
+def issue_publish_now(issue: Issue, *, by) -> Revision:
+    """A scheduled issue visible to readers from now. One audit row."""
+    issue, pending = _scheduled(issue.pk, "publish_now", by)
+    old, now = pending.published_at, timezone.now()
+    pending.published_at = issue.published_at = now
+    pending.save(update_fields=["published_at"])
+    _set_issue_status(
+        issue,
+        IssueStatus.PUBLISHED,
+        by=by,
+        action="issue_publish_now",
+        fields=["published_at"],
+        data={"revision": pending.number, "published_at": [old.isoformat(), now.isoformat()]},
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=pending, action="publish")
+    )
+    return pending
+
+
+@transaction.atomic
+def issue_withdraw(issue: Issue, *, by, comment: str = "") -> Issue:
+    """A scheduled issue back to review before anyone saw it: its pending revision is removed
+    (listed in the audit data), readers keep any earlier revision. One audit row."""
+    issue, pending = _scheduled(issue.pk, "withdraw", by)
+    body = clean_comment(comment, required=False)
+    number = pending.number
+    pending.delete()
+    latest = issue.revisions.order_by("-number").first()
+    issue.published_at = latest.published_at if latest else None
+    _set_issue_status(
+        issue,
+        IssueStatus.IN_REVIEW,
+        by=by,
+        action="issue_withdraw",
+        comment=body,
+        fields=["published_at"],
+        data={"withdrawn_revisions": [number]},
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=latest, action="reopen")
+    )
+    return issue

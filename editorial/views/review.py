@@ -192,6 +192,60 @@ def issue_reopen(request, year: int, number: int):
     )
 
 
+@publisher_required
+@require_POST
+def issue_reschedule(request, year: int, number: int):
+    """A scheduled issue at another future time."""
+    issue = _issue(year, number)
+    form = PublishForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        revision = workflow.issue_reschedule(issue, by=request.user, at=form.cleaned_data["at"])
+    except REFUSALS as error:
+        return _issue_refused(
+            request, issue, error, form_data={"publish_at_value": request.POST.get("at", "")}
+        )
+    when = timezone.localtime(revision.published_at)
+    message = _("Rescheduled for %(when)s (%(tz)s).") % {
+        "when": when.strftime("%Y-%m-%d %H:%M"),
+        "tz": timezone.get_current_timezone_name(),
+    }
+    return _issue_done(request, issue, message)
+
+
+@publisher_required
+@require_POST
+def issue_publish_now(request, year: int, number: int):
+    """A scheduled issue visible to readers from now."""
+    issue = _issue(year, number)
+    try:
+        revision = workflow.issue_publish_now(issue, by=request.user)
+    except REFUSALS as error:
+        return _issue_refused(request, issue, error)
+    message = _("Published: readers see revision %(n)d of %(issue)s now.") % {
+        "n": revision.number,
+        "issue": issue,
+    }
+    return _issue_done(request, issue, message)
+
+
+@publisher_required
+@require_POST
+def issue_withdraw(request, year: int, number: int):
+    """A scheduled issue back to review before readers saw it."""
+    issue = _issue(year, number)
+    form = TransitionCommentForm(request.POST)
+    try:
+        comment = form.data.get("comment", "")
+        workflow.issue_withdraw(issue, by=request.user, comment=comment)
+    except REFUSALS as error:
+        return _issue_refused(request, issue, error)
+    return _issue_done(
+        request, issue, _("Withdrawn: %(issue)s is in review again.") % {"issue": issue}
+    )
+
+
 @reviewer_required
 @require_POST
 def issue_approve_remaining(request, year: int, number: int):
