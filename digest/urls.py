@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", accounts.logout_view, name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", health.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -362,8 +362,10 @@ def test_site_routes_answer(users):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
+    favicon = client.get("/favicon.ico")
+    assert (favicon.status_code, favicon["Location"]) == (301, "/static/favicon.svg")
     found = {route.name for route in walk() if route.namespace == ""}
-    assert {"login", "logout", "set_language", "healthz"} <= found
+    assert {"login", "logout", "set_language", "healthz", "favicon"} <= found
 
 
 def test_matrix_entries_touch_real_objects(objects):

@@ -16,6 +16,7 @@ from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
 from editorial.selectors.live import issue_version
+from editorial.selectors.reasons import return_reasons
 from editorial.services import history as history_services
 from editorial.services import presence as services_presence
 from editorial.services.presence import PRESENCE_INTERVAL, presence_seen
@@ -105,6 +106,7 @@ def composer(request, year, number):
         presence_seconds=int(PRESENCE_INTERVAL.total_seconds()),
         undo_event=undo_event_for(issue, request.GET.get("undo")),
         readable=is_readable(issue),
+        return_reason=return_reasons([issue]).get(issue.pk),
     )
     return render_view(request, "editorial/composer.html", context, partial=None)
 

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from editorial import services
 from editorial.forms import IssueCreateForm
 from editorial.selectors.editorial import dashboard_columns, previous_issue
+from editorial.selectors.reasons import return_reasons
 from editorial.views.htmx import editor_required, redirect_after_post, render_view
 
 
@@ -21,6 +22,9 @@ from editorial.views.htmx import editor_required, redirect_after_post, render_vi
 def dashboard(request):
     """Issues as columns by state, each card with its entries counted by state."""
     columns = dashboard_columns()
+    reasons = return_reasons(columns.draft)
+    for issue in columns.draft:
+        issue.return_reason = reasons.get(issue.pk)
     context = {
         "columns": [
             ("draft", _("Draft"), columns.draft, _("No drafts.")),

@@ -275,6 +275,7 @@ def _entry_fragment(request, entry, *, error=None, status=200, open_form=""):
     entry = _entry(entry.pk)
     context = {
         "entry": entry,
+        "issue": entry.section.issue,
         "entry_actions": workflow.entry_actions(entry, request.user),
         "comments": selectors.entry_threads([entry])[entry.pk],
         "review_error": error_text(error) if error else "",
