@@ -42,7 +42,7 @@
     if (list.digestSortable || !window.Sortable) return;
     list.digestSortable = window.Sortable.create(list, {
       group: "entries",
-      draggable: "li.composer-entry--editable",
+      draggable: "li.composer-entry",
       filter: NOT_A_HANDLE,
       preventOnFilter: false,
       // Pointer events rather than native drag and drop: the same on touch screens, and the
@@ -64,7 +64,7 @@
         var card = event.item;
         renumber(from);
         if (to !== from) renumber(to);
-        window.htmx.ajax("POST", card.getAttribute("data-move-url"), {
+        window.htmx.ajax("POST", window.digestEntryUrl(card, "move/"), {
           source: card,
           swap: "none",
           headers: { "X-Composer-Drag": "1" },

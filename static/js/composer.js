@@ -9,6 +9,24 @@
   var INTERACTIVE = "a, button, input, textarea, select, summary, label, details, form, .entry-review";
   var refreshPending = false;
 
+  // An entry's URLs: its list says where entries live (data-entry-base, for entry 0); cards
+  // carry only their id ("entry-<pk>"), so that hundreds of them stay small.
+  function entryUrl(card, suffix) {
+    var list = card.closest("[data-entry-base]");
+    var pk = card.id.replace("entry-", "");
+    return list.getAttribute("data-entry-base").replace(/\/0\/$/, "/" + pk + "/") + (suffix || "");
+  }
+  window.digestEntryUrl = entryUrl;
+
+  // A card's menu (its actions, review block and comments) is fetched when it first opens.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.entry-menu") || !details.open) return;
+    var link = details.querySelector("[data-menu-link]");
+    if (!link || !window.htmx) return;
+    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link.parentElement, swap: "innerHTML" });
+  }, true);
+
   function composerRoot() {
     return document.querySelector("[data-composer]");
   }
@@ -234,14 +252,14 @@
   // --- entries: click a card to edit it, Ctrl/Cmd+Enter saves, Escape cancels --------------
 
   document.addEventListener("click", function (event) {
-    var card = event.target.closest(".composer-entry--editable .composer-entry__card");
+    var card = event.target.closest("[data-sortable] > li.composer-entry");
     if (!card || event.target.closest(INTERACTIVE)) return;
     var selection = window.getSelection ? String(window.getSelection()) : "";
     if (selection) return; // selecting text to copy is not a request to edit
     // The form is fetched when editing starts: cards carry no forms.
-    var item = card.closest("[data-edit-url]");
-    if (item && window.htmx) {
-      window.htmx.ajax("GET", item.getAttribute("data-edit-url"), { source: item, target: item, swap: "outerHTML" });
+    var item = card;
+    if (window.htmx) {
+      window.htmx.ajax("GET", entryUrl(item, "edit/"), { source: item, target: item, swap: "outerHTML" });
     }
   });
 
@@ -280,7 +298,7 @@
   // --- confirmations shown in place: Cancel removes them and returns focus ----------------
 
   function dismiss(slot) {
-    var owner = slot.closest(".composer-entry__card, .composer-section__header");
+    var owner = slot.closest("li.composer-entry, .composer-section__header");
     slot.textContent = "";
     var button = owner && owner.querySelector("[data-delete-button], .composer-section__tools .button--danger");
     if (button) button.focus();

@@ -246,8 +246,8 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     edit_form.get_by_label("URL", exact=True).press("Control+Enter")  # saves
     edit_form.wait_for(state="detached")
     card = entry_card(ed, "Serverless 冷启动")
-    expect(card.locator(".composer-entry__host")).to_have_attribute(
-        "title", "https://example.org/cold-start-report"
+    expect(card.locator(".composer-entry__gist > a")).to_have_attribute(
+        "href", "https://example.org/cold-start-report"
     )
     card.get_by_text("Reply", exact=True).click()
     card.get_by_label("Your reply").fill("已换成原始报告。")

@@ -54,9 +54,8 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
     assert '<span class="composer-entry__number">1.</span>' in html
     assert entry.title in html and entry.url in html and entry.summary in html
     assert "1 comment<" in html and "请补充来源" not in html
-    assert f'data-edit-url="{reverse("editorial:entry_edit", args=[entry.pk])}"' in html
-    assert f'data-hx-get="{reverse("editorial:entry_menu", args=[entry.pk])}"' in html
-    assert f'data-hx-get="{reverse("editorial:entry_review", args=[entry.pk])}"' in html
+    assert f'href="{reverse("editorial:entry_menu", args=[entry.pk])}" data-menu-link' in html
+    assert 'data-entry-base="/editorial/entries/0/"' in html  # for the edit and move URLs
     assert "data-edit-button" not in html and 'name="title"' in html  # only the add forms
     for section in issue.sections.all():
         assert f'action="{reverse("editorial:entry_create", args=[section.pk])}"' in html
@@ -74,14 +73,16 @@ def test_non_ascii_hosts_are_shown_in_punycode(editor_client, editor):
         2024, 40, {"栏目": [("标题", "https://例子.测试/文章", "摘要")]}, author=editor
     )
     html = editor_client.get(composer_url(issue)).content.decode()
-    assert "https://xn--fsqu00a.xn--0zwm56d/文章" in html
+    assert ">xn--fsqu00a.xn--0zwm56d</a>" in html  # the host a card shows
 
 
 def test_a_published_issue_offers_no_editing(editor_client):
     issue = make_published_issue(2024, 30)
     html = editor_client.get(composer_url(issue)).content.decode()
     assert "This issue is published: its content cannot change." in html
-    assert "data-edit-url" not in html and "entry-menu" not in html
+    assert " data-sortable data-entry-base" not in html  # no dragging
+    first = issue.sections.first().entries.first()
+    assert reverse("editorial:entry_menu", args=[first.pk]) not in html
     assert "entry-form--add" not in html
     assert "data-sortable" not in html
 
