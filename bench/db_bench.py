@@ -144,6 +144,7 @@ def page_urls(published, working, first_entry) -> dict[str, tuple[str, str]]:
         "composer": ("editor", reverse("editorial:composer", args=[wy, wn])),
         "composer: preview": ("editor", reverse("editorial:preview", args=[wy, wn])),
         "composer: entry card": ("editor", reverse("editorial:entry", args=[first_entry])),
+        "composer: entry menu": ("editor", reverse("editorial:entry_menu", args=[first_entry])),
         "history": ("editor", reverse("editorial:history", args=[wy, wn])),
         "review list": ("reviewer", reverse("editorial:review_list")),
         "review page": ("reviewer", reverse("editorial:review_issue", args=[wy, wn])),

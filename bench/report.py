@@ -143,6 +143,45 @@ def _editing(databases: dict) -> list[str]:
     return _table(header, rows)
 
 
+# The composer's speed targets at 500 entries: (what, database, how to read it, limit, unit).
+def _page(name: str, key: str):
+    return lambda result: result["queries"]["500"][name][key]
+
+
+def _edit(operation: str, key: str):
+    return lambda result: result["editing"][operation][key]
+
+
+def _composer_queries(result) -> int:
+    return max(result["queries"][size]["composer"]["warm"] for size in ("10", "500"))
+
+
+COMPOSER_TARGETS = [
+    ("composer page size", "SQLite", _page("composer", "bytes"), 400_000, "bytes"),
+    ("composer server time", "SQLite", _page("composer", "ms"), 300, "ms"),
+    ("composer queries (warm), 10 and 500 entries", "SQLite", _composer_queries, 10, "queries"),
+    ("review page size", "SQLite", _page("review page", "bytes"), 400_000, "bytes"),
+    ("htmx move size", "SQLite", _edit("reorder", "bytes"), 10_000, "bytes"),
+    ("htmx move, median", "SQLite", _edit("reorder", "median_ms"), 30, "ms"),
+    ("entry save, median", "SQLite", _edit("save", "median_ms"), 10, "ms"),
+    ("entry save, p95", "SQLite", _edit("save", "p95_ms"), 30, "ms"),
+    ("entry save, median", "PostgreSQL", _edit("save", "median_ms"), 20, "ms"),
+]
+
+
+def _composer_targets(databases: dict) -> list[str]:
+    rows = []
+    for label, database, read, limit, unit in COMPOSER_TARGETS:
+        if database not in databases:
+            rows.append([label, database, "not measured", f"≤ {limit:,} {unit}", "—"])
+            continue
+        value = read(databases[database])
+        met = "yes" if value <= limit else "**no**"
+        shown = f"{value:,}" if isinstance(value, int) else value
+        rows.append([label, database, f"{shown} {unit}", f"≤ {limit:,} {unit}", met])
+    return _table(["measure", "database", "measured", "target", "met"], rows)
+
+
 def _format(fmt: dict) -> list[str]:
     rows = [
         [
@@ -297,6 +336,12 @@ def render(facts: dict, results: dict) -> str:
     for name, result in databases.items():
         lines += _reader(name, result["reader"])
     lines += [
+        "## The composer's targets at 500 entries",
+        "",
+        "From the tables below (server time in-process, one run on this machine).",
+        "",
+        *_composer_targets(databases),
+        "",
         "## Editing an issue of 500 entries",
         "",
         "Server time of one POST with `HX-Request: true` through the whole Django stack "

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/<str:language>/", language.switch_language, name="switch_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", health.favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]
 # Reader pages carry their interface language in the URL: one document per URL for every

@@ -14,6 +14,17 @@ urlpatterns = [
     path("issues/<int:year>/<int:number>/publish/", review.issue_publish, name="issue_publish"),
     path("issues/<int:year>/<int:number>/reopen/", review.issue_reopen, name="issue_reopen"),
     path(
+        "issues/<int:year>/<int:number>/reschedule/",
+        review.issue_reschedule,
+        name="issue_reschedule",
+    ),
+    path(
+        "issues/<int:year>/<int:number>/publish-now/",
+        review.issue_publish_now,
+        name="issue_publish_now",
+    ),
+    path("issues/<int:year>/<int:number>/withdraw/", review.issue_withdraw, name="issue_withdraw"),
+    path(
         "issues/<int:year>/<int:number>/approve-remaining/",
         review.issue_approve_remaining,
         name="issue_approve_remaining",

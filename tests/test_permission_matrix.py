@@ -35,6 +35,8 @@ EDITORIAL = {
     "markdown": (EDITOR, {GET}),
     "history": (EDITOR, {GET}),
     "presence": (EDITOR, {POST}),
+    "presence_leave": (EDITOR, {POST}),
+    "composer_changes": (EDITOR, {GET}),
     "section_create": (EDITOR, {POST}),
     "section_rename": (EDITOR, {GET, POST}),
     "section_move": (EDITOR, {POST}),
@@ -43,9 +45,12 @@ EDITORIAL = {
     "quick_add": (EDITOR, {GET, POST}),
     "entry": (EDITOR, {GET}),
     "entry_edit": (EDITOR, {GET, POST}),
+    "entry_menu": (EDITOR, {GET}),
+    "entry_review": (EDITOR, {GET}),
     "entry_move": (EDITOR, {GET, POST}),
     "entry_delete": (EDITOR, {GET, POST}),
     "entry_restore": (EDITOR, {POST}),
+    "change_undo": (EDITOR, {POST}),
     "check_url": (EDITOR, {GET}),
     "issue_submit": (EDITOR, {POST}),
     "entry_submit": (EDITOR, {POST}),
@@ -56,6 +61,9 @@ EDITORIAL = {
     "issue_send_back": (REVIEWER, {POST}),
     "issue_publish": (REVIEWER, {POST}),
     "issue_reopen": (REVIEWER, {POST}),
+    "issue_reschedule": (REVIEWER, {POST}),
+    "issue_publish_now": (REVIEWER, {POST}),
+    "issue_withdraw": (REVIEWER, {POST}),
     "issue_approve_remaining": (REVIEWER, {POST}),
     "entry_approve": (REVIEWER, {POST}),
     "entry_request_changes": (REVIEWER, {POST}),
@@ -380,8 +388,10 @@ def test_site_routes_answer(users):
     switch = reverse("switch_language", args=["en"]) + "?next=/editorial/"
     assert client.get(switch).status_code == 302
     assert client.post(switch).status_code == 405
+    favicon = client.get("/favicon.ico")
+    assert (favicon.status_code, favicon["Location"]) == (301, "/static/favicon.svg")
     found = {route.name for route in walk() if route.namespace == ""}
-    assert {"login", "logout", "set_language", "switch_language", "healthz"} <= found
+    assert {"login", "logout", "set_language", "switch_language", "healthz", "favicon"} <= found
 
 
 def test_matrix_entries_touch_real_objects(objects):

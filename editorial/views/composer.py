@@ -1,26 +1,30 @@
 """The composer page and its live panels: preview, markdown download, presence, history and the
 duplicate-link check."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
-from editorial import services, workflow
+from editorial import workflow
 from editorial.audit import action_label
 from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
-from editorial.views.editing import (
+from editorial.selectors.live import issue_version
+from editorial.selectors.reasons import return_reasons
+from editorial.services import history as history_services
+from editorial.services import presence as services_presence
+from editorial.services.presence import PRESENCE_INTERVAL, presence_seen
+from editorial.views.htmx import (
     changed,
     editor_required,
     redirect_after_post,
+    refuse,
     render_view,
     vary_on_htmx,
     wants_fragment,
@@ -70,10 +74,12 @@ def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
 
 
 def sections_context(request, issue: Issue, **extra) -> dict:
-    """What the sections partial needs: the issue read by composer_issue, with review moves."""
+    """What the sections partial needs: the issue read by composer_issue, with review moves,
+    and the version the list shows (for the live updates)."""
     attach_entry_actions(issue.sections_list, request.user)
     return {
         "issue": issue,
+        "version": issue_version(issue),
         "sections": issue.sections_list,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
@@ -95,11 +101,12 @@ def composer(request, year, number):
     if request.htmx and not request.htmx.history_restore_request:
         return render_view(request, "editorial/composer.html", context, partial="sections")
     context.update(
-        preview_context(issue),
         issue_actions=workflow.issue_actions(issue, request.user),
-        others=services.presence_touch(issue, user=request.user),
+        others=presence_seen(issue, user=request.user),
+        presence_seconds=int(PRESENCE_INTERVAL.total_seconds()),
         undo_event=undo_event_for(issue, request.GET.get("undo")),
         readable=is_readable(issue),
+        return_reason=return_reasons([issue]).get(issue.pk),
     )
     return render_view(request, "editorial/composer.html", context, partial=None)
 
@@ -128,15 +135,47 @@ def markdown(request, year, number):
 @require_POST
 def presence(request, year, number):
     """Record that this editor has the issue open and say who else has (the composer posts
-    every 20 s). A plain post goes back to the composer."""
+    every PRESENCE_INTERVAL). A plain post goes back to the composer."""
     issue = get_object_or_404(Issue, year=year, number=number)
-    others = services.presence_touch(issue, user=request.user)
+    others = presence_seen(issue, user=request.user)
     if not wants_fragment(request):
         return redirect_after_post(request, issue.get_composer_url())
     context = {"issue": issue, "others": others}
     response = vary_on_htmx(render(request, "editorial/presence.html#presence", context))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@editor_required
+@require_POST
+def presence_leave(request, year, number):
+    """This editor closed the composer (the page sends a beacon on pagehide): colleagues stop
+    seeing them at once. 204; a plain post goes to the dashboard."""
+    issue = get_object_or_404(Issue, year=year, number=number)
+    services_presence.presence_leave(issue, user=request.user)
+    if not request.htmx:  # a beacon does not follow the redirect; a plain form does
+        return redirect_after_post(request, reverse("editorial:dashboard"))
+    return vary_on_htmx(HttpResponse(status=204))
+
+
+@editor_required
+@require_http_methods(READ_ONLY)
+def changes(request, year, number):
+    """Has the issue changed since ?since= (the version the page shows)? htmx: 204 when not
+    (two small queries: the composer asks every few seconds), else the sections list, which
+    the page merges into itself without losing focus or an open form. Plain: the composer."""
+    issue = get_object_or_404(Issue.objects.only("pk", "year", "number"), year=year, number=number)
+    if not wants_fragment(request):
+        return vary_on_htmx(redirect(issue.get_composer_url()))
+    if _int_or_none(request.GET.get("since")) == issue_version(issue):
+        response = HttpResponse(status=204)
+    else:
+        fresh = composer_issue(year, number)
+        context = sections_context(request, fresh)
+        response = render_view(request, "editorial/composer.html", context, partial="sections")
+        changed(response, source="live")
+    response["Cache-Control"] = "no-store"
+    return vary_on_htmx(response)
 
 
 _STATE_LABELS = {**dict(EntryStatus.choices), **dict(IssueStatus.choices)}
@@ -172,6 +211,10 @@ def history(request, year, number):
     issue = get_object_or_404(Issue, year=year, number=number)
     page = Paginator(issue_history(issue), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     describe_events(page.object_list)
+    if is_editable(issue):
+        newest = history_services.newest_ids(issue)
+        for event in page.object_list:
+            event.offers_undo = history_services.offers_undo(event, newest)
     context = {"issue": issue, "page_obj": page}
     return render_view(request, "editorial/history.html", context, partial="history")
 
@@ -214,19 +257,8 @@ def sections_response(request, issue: Issue, *, notice_text="", undo_event=None,
 
 
 def notice_error_response(request, issue: Issue, message: str, *, status=409):
-    """A refused change: the message in the composer's live region (htmx), or as a message on
-    the composer page after a redirect (plain)."""
-    if not wants_fragment(request):
-        return redirect_after_post(request, issue.get_composer_url(), message, level=messages.ERROR)
-    response = render_view(
-        request,
-        "editorial/composer.html",
-        {"issue": issue, "notice_error": message},
-        partial="notice",
-        status=status,
-    )
-    retarget(response, "#composer-notice")
-    return reswap(response, "innerHTML")
+    """A refused change to the issue: the protocol's refusal, back to the composer when plain."""
+    return refuse(request, message, status=status, fallback_url=issue.get_composer_url())
 
 
 def duplicates_for(url: str, *, exclude_entry=None) -> list:

@@ -13,7 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from editorial import services
 from editorial.forms import IssueCreateForm
 from editorial.selectors.editorial import dashboard_columns, previous_issue
-from editorial.views.editing import editor_required, redirect_after_post, render_view
+from editorial.selectors.reasons import return_reasons
+from editorial.views.htmx import editor_required, redirect_after_post, render_view
 
 
 @editor_required
@@ -21,6 +22,9 @@ from editorial.views.editing import editor_required, redirect_after_post, render
 def dashboard(request):
     """Issues as columns by state, each card with its entries counted by state."""
     columns = dashboard_columns()
+    reasons = return_reasons(columns.draft)
+    for issue in columns.draft:
+        issue.return_reason = reasons.get(issue.pk)
     context = {
         "columns": [
             ("draft", _("Draft"), columns.draft, _("No drafts.")),
@@ -50,6 +54,7 @@ def issue_create(request):
     """Suggest the next number for the year and the previous issue's sections; create it."""
     previous = previous_issue()
     previous_titles = [section.title for section in previous.sections.all()] if previous else []
+    suggestion = None
     if request.method == "POST":
         form = IssueCreateForm(request.POST, previous_titles=previous_titles)
         if form.is_valid():
@@ -71,16 +76,13 @@ def issue_create(request):
         status = 422 if request.htmx else 200
     else:
         year = _requested_year(request.GET.get("year"))
+        suggestion = (year, services.next_issue_number(year))
         form = IssueCreateForm(
-            initial={
-                "year": year,
-                "number": services.next_issue_number(year),
-                "sections": previous_titles,
-            },
+            initial={"year": year, "number": suggestion[1], "sections": previous_titles},
             previous_titles=previous_titles,
         )
         status = 200
-    context = {"form": form, "previous": previous}
+    context = {"form": form, "previous": previous, "suggestion": suggestion}
     return render_view(
         request, "editorial/issue_create.html", context, partial="form", status=status
     )

@@ -1,15 +1,17 @@
 """Entries in the composer: show, add, quick add, edit (with conflicts), move, delete, undo."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from editorial import guards, services, workflow
+from editorial.audit import action_label
 from editorial.forms import EntryForm, MoveForm, QuickAddForm
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import (
@@ -18,13 +20,14 @@ from editorial.selectors.editorial import (
     composer_section,
     sibling_sections,
 )
+from editorial.services import history
 from editorial.views.composer import (
     duplicates_for,
     is_editable,
     notice_error_response,
     sections_response,
 )
-from editorial.views.editing import (
+from editorial.views.htmx import (
     changed,
     editor_required,
     redirect_after_post,
@@ -114,6 +117,22 @@ def _save_to_deleted(request, pk):
     return entry_edit(request, pk)
 
 
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def entry_menu(request, pk):
+    """An entry's actions (edit, move, delete), fetched when its card's menu opens; without
+    JavaScript, a page with the card and the same actions."""
+    return render_entry(request, composer_entry(pk), "menu")
+
+
+@editor_required
+@require_http_methods(["GET", "HEAD"])
+def entry_review(request, pk):
+    """An entry's review block (status, review moves, comments), fetched when its card's
+    comments open; without JavaScript, a page with the card and the block."""
+    return render_entry(request, composer_entry(pk), "review")
+
+
 def _fields(form) -> dict:
     return {name: form.cleaned_data[name] for name in ("title", "url", "summary")}
 
@@ -181,7 +200,17 @@ def _saved_response(request, before: Entry, saved: Entry):
         )
     fresh = composer_entry(saved.pk)
     context = entry_context(
-        request, fresh, mode="saved", focus_entry=saved.pk, focus="edit", notice_text=note
+        request,
+        fresh,
+        mode="saved",
+        focus_entry=saved.pk,
+        focus="edit",
+        notice_text=note,
+        undo_event=(
+            last_change(saved, "entry_update", by=request.user)
+            if saved.version != before.version
+            else None
+        ),
     )
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
@@ -351,15 +380,50 @@ def entry_move(request, pk):
         }
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
-    if moved.section_id == before[0]:
-        # A reorder inside one section: only that section is sent back, not the whole issue
-        # (a 500-entry issue is megabytes of cards).
-        response = section_response(
-            request, issue, moved.section_id, notice_text=note, focus_entry=moved.pk, focus=focus
-        )
-        retarget(response, f"#section-{moved.section_id}")
-        return reswap(response, "outerHTML")
-    return sections_response(request, issue, notice_text=note, focus_entry=moved.pk, focus=focus)
+    did_move = (moved.section_id, moved.position) != before
+    return moved_response(
+        request, moved, from_section=before[0], note=note, focus=focus, undoable=did_move
+    )
+
+
+def last_change(entry: Entry, action: str, *, by):
+    """The audit row of `by`'s newest `action` on `entry` (what the notice offers to undo), or
+    None. One query."""
+    return AuditEvent.objects.filter(entry=entry, action=action, actor=by).order_by("-pk").first()
+
+
+def moved_response(
+    request, moved: Entry, *, from_section: int, note: str, focus: str = "", undoable=False
+):
+    """htmx: what a move changed, not the sections it touched. The notice and the two
+    sections' entry counts (out of band), and the event "entry-moved" ({entry, section,
+    position, focus}) with which the page puts the card in its place (a drag already did) and
+    renumbers the cards. A few hundred bytes and one query, however long the sections are."""
+    section_pks = {from_section, moved.section_id}
+    counts = dict(
+        Entry.objects.filter(section__in=section_pks)
+        .values_list("section")
+        .annotate(count=Count("pk"))
+        .values_list("section", "count")
+    )
+    context = {
+        "notice_text": note,
+        "undo_event": last_change(moved, "entry_move", by=request.user) if undoable else None,
+        "counts": [(pk, counts.get(pk, 0)) for pk in sorted(section_pks)],
+    }
+    response = render_view(request, "editorial/section.html", context, partial="moved")
+    trigger_client_event(
+        response,
+        "entry-moved",
+        {
+            "entry": moved.pk,
+            "section": moved.section_id,
+            "position": moved.position,
+            "focus": focus,
+        },
+        after="settle",  # the notice and counts first: placing the card may close its form
+    )
+    return changed(response, moved=moved.pk)
 
 
 def section_response(request, issue, section_pk: int, **extra):
@@ -401,7 +465,46 @@ def entry_delete(request, pk):
     if not wants_fragment(request):
         url = reverse("editorial:composer", args=[issue.year, issue.number])
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
-    return section_response(request, issue, section_pk, undo_event=event)
+    return removed_response(request, section_pk, undo_event=event)
+
+
+def removed_response(request, section_pk: int, *, undo_event):
+    """htmx, after a deletion: the card goes (the answer replaces it with nothing), the notice
+    offers to undo, the section's count follows, and the event "entry-removed" {section} lets
+    the page renumber the cards left. One query, whatever the section holds."""
+    context = {
+        "undo_event": undo_event,
+        "counts": [(section_pk, Entry.objects.filter(section=section_pk).count())],
+    }
+    response = render_view(request, "editorial/section.html", context, partial="moved")
+    trigger_client_event(response, "entry-removed", {"section": section_pk}, after="settle")
+    return changed(response)
+
+
+@editor_required
+@require_POST
+def change_undo(request, event_pk):
+    """Undo one of the issue's last changes (from the history, or the notice after it): the
+    exact earlier state, or a refusal saying why not (409)."""
+    event = get_object_or_404(AuditEvent.objects.select_related("issue"), pk=event_pk)
+    issue = event.issue
+    try:
+        restored = history.undo_change(event, by=request.user)
+    except TransitionError as error:
+        return notice_error_response(request, issue, error.message)
+    except ValidationError as error:
+        return notice_error_response(request, issue, " ".join(error.messages), status=422)
+    if isinstance(restored, Section):
+        anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
+    else:
+        anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk}
+    note = _("Undone: %(what)s “%(subject)s”.") % {
+        "what": action_label(event.action),
+        "subject": event.subject,
+    }
+    if not wants_fragment(request):
+        return redirect_after_post(request, composer_url(issue, anchor), note)
+    return sections_response(request, issue, notice_text=note, **focus)
 
 
 @editor_required

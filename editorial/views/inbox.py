@@ -22,7 +22,7 @@ from editorial.selectors.inbox import (
     inbox_items,
 )
 from editorial.services import inbox as inbox_services
-from editorial.views.editing import (
+from editorial.views.htmx import (
     editor_required,
     redirect_after_post,
     render_view,

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from editorial.models import Entry, Issue
 from editorial.services.link_check import issue_link_checks, start_link_check
-from editorial.views.editing import redirect_after_post, render_view, wants_fragment
-from editorial.views.review import reviewer_required
+from editorial.views.htmx import redirect_after_post, render_view, reviewer_required, wants_fragment
 
 
 def link_check_context(issue: Issue) -> dict:

@@ -3,126 +3,35 @@
 Each transition view checks the role itself (workflow checks it again), calls one workflow
 function and answers in kind: a plain POST redirects back with a message; an htmx request gets the
 updated fragment (entries) or a page refresh (issues). A refused move changes nothing and says why:
-400 bad input, 403 not allowed, 409 not possible in this state.
+422 bad input, 403 not allowed, 404 gone, 409 not possible in this state (views/htmx.py).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import (
-    HttpResponseClientRedirect,
-    HttpResponseClientRefresh,
-)
+from django_htmx.http import HttpResponseClientRefresh
 
-from editorial import roles, workflow
-from editorial.guards import Vanished, get_or_vanished
+from editorial import workflow
+from editorial.guards import get_or_vanished
 from editorial.models import Entry, Issue
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 from editorial.selectors import review as selectors
 from editorial.services import comment_add
-
-ISSUE_CHANGED = "issue-changed"
-
-
-def _role_required(check):
-    """Anonymous users go to the login page; logged-in users without the role get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                if request.htmx:
-                    # The whole page goes to the login, which then brings the user back to it.
-                    login = redirect_to_login(request.htmx.current_url_abs_path or "/")
-                    return HttpResponseClientRedirect(login["Location"])
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except Vanished as gone:
-                return _vanished(request, gone, kwargs.get("pk"))
-
-        return wrapped
-
-    return decorator
-
-
-def _vanished(request, gone: Vanished, entry_pk):
-    """A move or comment on an entry someone deleted: 409 in the entry's review block (htmx),
-    naming who deleted it, or back to the page with the message (plain)."""
-    if not request.htmx or entry_pk is None:
-        messages.error(request, gone.message)
-        fallback = gone.issue.get_composer_url() if gone.issue else reverse("editorial:review_list")
-        return _vary(redirect(_next_url(request, fallback)))
-    response = HttpResponse(
-        format_html(
-            '<div class="entry-review" id="entry-review-{}" data-swap-errors>'
-            '<div class="entry-review__feedback" role="alert" aria-live="assertive">'
-            '<p class="message message--error">{}</p></div></div>',
-            entry_pk,
-            gone.message,
-        ),
-        status=409,
-    )
-    response["X-Digest-Fragment"] = "error"
-    response["HX-Trigger"] = ISSUE_CHANGED
-    return _vary(response)
-
-
-editor_required = _role_required(roles.is_editor)
-reviewer_required = _role_required(roles.is_reviewer)
-publisher_required = _role_required(roles.can_publish)
-
-
-def _vary(response):
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
-
-
-def _is_fragment_request(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _next_url(request, fallback: str) -> str:
-    """The page a plain POST returns to: the form's `next` when it is on this site."""
-    candidate = request.POST.get("next", "")
-    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "message_dict"):
-            return " ".join(m for messages_ in error.message_dict.values() for m in messages_)
-        return " ".join(error.messages)
-    if isinstance(error, workflow.TransitionError):
-        return str(error.message)
-    return str(error) or _("You are not allowed to do this.")
-
-
-def _error_status(error: Exception) -> int:
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, ValidationError):
-        return 400
-    return 409
-
+from editorial.views.htmx import (
+    changed,
+    editor_required,
+    error_status,
+    error_text,
+    next_url,
+    publisher_required,
+    render_view,
+    reviewer_required,
+    vary_on_htmx,
+)
 
 REFUSALS = (workflow.TransitionError, PermissionDenied, ValidationError)
 
@@ -151,10 +60,7 @@ def review_list(request):
         "issues": selectors.review_issues(),
         "scheduled": selectors.scheduled_issues(),
     }
-    template = "editorial/review/list.html"
-    if _is_fragment_request(request):
-        template += "#review-list"
-    return _vary(render(request, template, context))
+    return render_view(request, "editorial/review/list.html", context, partial="review-list")
 
 
 def _review_context(request, issue, **extra):
@@ -178,33 +84,28 @@ def _review_context(request, issue, **extra):
 def review_issue(request, year: int, number: int):
     """Every entry of one issue with its review controls and comments."""
     issue = _issue(year, number)
-    template = "editorial/review/issue.html"
-    if _is_fragment_request(request):
-        template += "#review"
-    return _vary(render(request, template, _review_context(request, issue)))
+    context = _review_context(request, issue)
+    return render_view(request, "editorial/review/issue.html", context, partial="review")
 
 
 # Issue transitions
 
 
 def _issue_refused(request, issue, error, *, form_data=None):
-    text = _error_text(error)
+    text = error_text(error)
     if not request.htmx:
         messages.error(request, text)
-        return redirect(_next_url(request, issue.get_composer_url()))
+        return redirect(next_url(request, issue.get_composer_url()))
     issue.refresh_from_db()
     context = {
         "issue": issue,
         "issue_actions": workflow.issue_actions(issue, request.user),
         "issue_action_error": text,
-        "next_url": _next_url(request, issue.get_composer_url()),
+        "next_url": next_url(request, issue.get_composer_url()),
         **(form_data or {}),
     }
-    response = render(
-        request, "editorial/_issue_actions.html", context, status=_error_status(error)
-    )
-    response["X-Digest-Fragment"] = "error"
-    return _vary(response)
+    response = render(request, "editorial/_issue_actions.html", context, status=error_status(error))
+    return vary_on_htmx(response)
 
 
 def _issue_done(request, issue, message: str, level=messages.SUCCESS):
@@ -213,8 +114,8 @@ def _issue_done(request, issue, message: str, level=messages.SUCCESS):
         # The whole page depends on the issue's state: statuses, actions, what may be edited.
         # (No "issue-changed" event too: a panel reloading before the refresh would take the
         # message meant for the refreshed page.)
-        return _vary(HttpResponseClientRefresh())
-    return _vary(redirect(_next_url(request, issue.get_composer_url())))
+        return vary_on_htmx(HttpResponseClientRefresh())
+    return vary_on_htmx(redirect(next_url(request, issue.get_composer_url())))
 
 
 @editor_required
@@ -293,6 +194,60 @@ def issue_reopen(request, year: int, number: int):
     )
 
 
+@publisher_required
+@require_POST
+def issue_reschedule(request, year: int, number: int):
+    """A scheduled issue at another future time."""
+    issue = _issue(year, number)
+    form = PublishForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        revision = workflow.issue_reschedule(issue, by=request.user, at=form.cleaned_data["at"])
+    except REFUSALS as error:
+        return _issue_refused(
+            request, issue, error, form_data={"publish_at_value": request.POST.get("at", "")}
+        )
+    when = timezone.localtime(revision.published_at)
+    message = _("Rescheduled for %(when)s (%(tz)s).") % {
+        "when": when.strftime("%Y-%m-%d %H:%M"),
+        "tz": timezone.get_current_timezone_name(),
+    }
+    return _issue_done(request, issue, message)
+
+
+@publisher_required
+@require_POST
+def issue_publish_now(request, year: int, number: int):
+    """A scheduled issue visible to readers from now."""
+    issue = _issue(year, number)
+    try:
+        revision = workflow.issue_publish_now(issue, by=request.user)
+    except REFUSALS as error:
+        return _issue_refused(request, issue, error)
+    message = _("Published: readers see revision %(n)d of %(issue)s now.") % {
+        "n": revision.number,
+        "issue": issue,
+    }
+    return _issue_done(request, issue, message)
+
+
+@publisher_required
+@require_POST
+def issue_withdraw(request, year: int, number: int):
+    """A scheduled issue back to review before readers saw it."""
+    issue = _issue(year, number)
+    form = TransitionCommentForm(request.POST)
+    try:
+        comment = form.data.get("comment", "")
+        workflow.issue_withdraw(issue, by=request.user, comment=comment)
+    except REFUSALS as error:
+        return _issue_refused(request, issue, error)
+    return _issue_done(
+        request, issue, _("Withdrawn: %(issue)s is in review again.") % {"issue": issue}
+    )
+
+
 @reviewer_required
 @require_POST
 def issue_approve_remaining(request, year: int, number: int):
@@ -336,18 +291,17 @@ def _entry_fragment(request, entry, *, error=None, status=200, open_form=""):
     entry = _entry(entry.pk)
     context = {
         "entry": entry,
+        "issue": entry.section.issue,
         "entry_actions": workflow.entry_actions(entry, request.user),
         "comments": selectors.entry_threads([entry])[entry.pk],
-        "review_error": _error_text(error) if error else "",
+        "review_error": error_text(error) if error else "",
         "review_form_open": open_form,
-        "next_url": _next_url(request, _entry_fallback(entry)),
+        "next_url": next_url(request, _entry_fallback(entry)),
     }
     response = render(request, "editorial/_entry_review.html", context, status=status)
     if error is None:
-        response["HX-Trigger"] = ISSUE_CHANGED
-    else:
-        response["X-Digest-Fragment"] = "error"
-    return _vary(response)
+        changed(response, source="review")
+    return vary_on_htmx(response)
 
 
 def _entry_fallback(entry) -> str:
@@ -356,10 +310,10 @@ def _entry_fallback(entry) -> str:
 
 def _entry_refused(request, entry, error, *, open_form=""):
     if not request.htmx:
-        messages.error(request, _error_text(error))
-        return redirect(_next_url(request, _entry_fallback(entry)))
+        messages.error(request, error_text(error))
+        return redirect(next_url(request, _entry_fallback(entry)))
     return _entry_fragment(
-        request, entry, error=error, status=_error_status(error), open_form=open_form
+        request, entry, error=error, status=error_status(error), open_form=open_form
     )
 
 
@@ -367,7 +321,7 @@ def _entry_done(request, entry, message: str):
     if request.htmx:
         return _entry_fragment(request, entry)
     messages.success(request, message)
-    return _vary(redirect(_next_url(request, _entry_fallback(entry))))
+    return vary_on_htmx(redirect(next_url(request, _entry_fallback(entry))))
 
 
 @editor_required

@@ -11,7 +11,7 @@ from editorial import guards, services
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
 from editorial.views.composer import is_editable, notice_error_response, sections_response
-from editorial.views.editing import (
+from editorial.views.htmx import (
     editor_required,
     redirect_after_post,
     render_view,

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.views.decorators.http import require_POST
 
 from editorial.services.summary import SummaryError, draft_summary, summary_enabled
-from editorial.views.editing import editor_required, render_view
+from editorial.views.htmx import editor_required, render_view
 
 _PREFIX = re.compile(r"^[a-z0-9-]{1,40}$")
 

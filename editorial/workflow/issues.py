@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from editorial import audit, roles
 from editorial.canonical import store
 from editorial.guards import TransitionError, clean_comment, lock_issue, require
-from editorial.models import Entry, EntryStatus, Issue, Revision
+from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
 from editorial.workflow.entries import _move_entries
 from editorial.workflow.table import ISSUE_TRANSITIONS
 
@@ -221,6 +221,82 @@ def issue_reopen(issue: Issue, *, by, comment: str) -> Issue:
         comment=body,
         fields=["published_at"],
         data={"withdrawn_revisions": withdrawn} if withdrawn else None,
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=latest, action="reopen")
+    )
+    return issue
+
+
+# --- a scheduled issue: reschedule, publish now, withdraw ---------------------------------
+
+
+def _scheduled(issue_pk: int, action: str, by) -> tuple[Issue, Revision]:
+    """The locked issue and its pending revision, if the issue is scheduled and `by` may move it."""
+    issue = lock_issue(issue_pk)
+    require(roles.can_publish(by), _("Only reviewers can change when an issue is published."))
+    pending = issue.revisions.filter(published_at__gt=timezone.now()).order_by("-number").first()
+    legal = (issue.status, action) in ISSUE_TRANSITIONS
+    if not legal or not issue.is_scheduled or pending is None:
+        raise TransitionError(_("This issue is not scheduled: there is no time to change."))
+    return issue, pending
+
+
+def _move_pending(issue, pending, when, *, by, action) -> Revision:
+    old = pending.published_at
+    pending.published_at = issue.published_at = when
+    pending.save(update_fields=["published_at"])
+    _set_issue_status(
+        issue,
+        IssueStatus.PUBLISHED,
+        by=by,
+        action=action,
+        fields=["published_at"],
+        data={"revision": pending.number, "published_at": [old.isoformat(), when.isoformat()]},
+    )
+    transaction.on_commit(
+        lambda: issue_published.send(Issue, issue=issue, revision=pending, action="publish")
+    )
+    return pending
+
+
+@transaction.atomic
+def issue_reschedule(issue: Issue, *, by, at: datetime.datetime) -> Revision:
+    """A scheduled issue at another future time (`at`, aware, within a year from now; the same
+    bound as publishing). ValidationError {"at": ...} otherwise. One audit row."""
+    issue, pending = _scheduled(issue.pk, "reschedule", by)
+    now = timezone.now()
+    when = publication_time(at, now)  # a past time or None comes back as now
+    if when <= now:
+        raise ValidationError({"at": _("Reschedule: choose a time in the future.")})
+    return _move_pending(issue, pending, when, by=by, action="issue_reschedule")
+
+
+@transaction.atomic
+def issue_publish_now(issue: Issue, *, by) -> Revision:
+    """A scheduled issue visible to readers from now. One audit row."""
+    issue, pending = _scheduled(issue.pk, "publish_now", by)
+    return _move_pending(issue, pending, timezone.now(), by=by, action="issue_publish_now")
+
+
+@transaction.atomic
+def issue_withdraw(issue: Issue, *, by, comment: str = "") -> Issue:
+    """A scheduled issue back to review before anyone saw it: its pending revision is removed
+    (listed in the audit data), readers keep any earlier revision. One audit row."""
+    issue, pending = _scheduled(issue.pk, "withdraw", by)
+    body = clean_comment(comment, required=False)
+    number = pending.number
+    pending.delete()
+    latest = issue.revisions.order_by("-number").first()
+    issue.published_at = latest.published_at if latest else None
+    _set_issue_status(
+        issue,
+        IssueStatus.IN_REVIEW,
+        by=by,
+        action="issue_withdraw",
+        comment=body,
+        fields=["published_at"],
+        data={"withdrawn_revisions": [number]},
     )
     transaction.on_commit(
         lambda: issue_published.send(Issue, issue=issue, revision=latest, action="reopen")

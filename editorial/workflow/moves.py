@@ -8,6 +8,7 @@ from editorial.workflow.table import (
     ENTRY_TRANSITIONS,
     ISSUE_ACTIONS,
     ISSUE_TRANSITIONS,
+    SCHEDULED_ACTIONS,
     approve_refusal,
 )
 
@@ -48,7 +49,8 @@ def attach_entry_actions(entries, user) -> None:
 
 def issue_actions(issue: Issue, user) -> set[str]:
     """The issue moves `user` may make now, by state and right (no queries): "submit",
-    "send_back", "publish", "reopen", "approve_remaining". Gates such as "every entry approved"
+    "send_back", "publish", "reopen", "approve_remaining", and for a scheduled issue
+    "reschedule", "publish_now", "withdraw". Gates such as "every entry approved"
     are checked by the transition, whose TransitionError says what is missing."""
     allowed = {
         "submit": roles.is_editor(user),
@@ -63,4 +65,9 @@ def issue_actions(issue: Issue, user) -> set[str]:
     }
     if issue.status == IssueStatus.IN_REVIEW and roles.is_reviewer(user):
         actions.add("approve_remaining")
+    if issue.is_scheduled:
+        # Never published yet at this time: "reopen for a correction" is the wrong move.
+        actions.discard("reopen")
+        if roles.can_publish(user):
+            actions.update(SCHEDULED_ACTIONS)
     return actions

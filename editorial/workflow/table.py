@@ -20,7 +20,12 @@ ISSUE_TRANSITIONS = {
     (IssueStatus.IN_REVIEW, "send_back"): IssueStatus.DRAFT,
     (IssueStatus.IN_REVIEW, "publish"): IssueStatus.PUBLISHED,
     (IssueStatus.PUBLISHED, "reopen"): IssueStatus.DRAFT,
+    # A scheduled issue (published, its revision not visible yet): a new time, now, or back.
+    (IssueStatus.PUBLISHED, "reschedule"): IssueStatus.PUBLISHED,
+    (IssueStatus.PUBLISHED, "publish_now"): IssueStatus.PUBLISHED,
+    (IssueStatus.PUBLISHED, "withdraw"): IssueStatus.IN_REVIEW,
 }
+SCHEDULED_ACTIONS = ("reschedule", "publish_now", "withdraw")
 ENTRY_ACTIONS = ("submit", "approve", "request_changes")
 ISSUE_ACTIONS = ("submit", "send_back", "publish", "reopen", "approve_remaining")
 

@@ -1,100 +1,115 @@
-// Reordering entries by drag and drop (native HTML5 drag and drop, so a mouse and
-// Playwright's drag_to both work). A card dropped on another takes its place, in the same
-// section or another one; over a section but not over a card, it goes to the end. The drop is
-// the same plain POST to entry_move as the keyboard buttons, which work without JavaScript.
+// Moving entries: drag and drop with SortableJS (mouse, touch and pen alike, auto-scroll near
+// the window's edges, across sections), and the place a move lands in.
+//
+// A drop is the same POST to entry_move as the keyboard's Up, Down and Move forms (which work
+// without JavaScript). The server answers every move with what changed only: the notice, the
+// sections' counts and the event "entry-moved" {entry, section, position, focus}; this file puts
+// the card there (after a drag it already is) and renumbers the cards of the lists involved.
 (function () {
   "use strict";
   if (window.digestComposerDragLoaded) return;
   window.digestComposerDragLoaded = true;
 
-  var drag = null; // {item, from, next}: the card being dragged and where it came from
+  var LISTS = "[data-sortable]";
+  // Pressing on these starts no drag: links, buttons, fields and the card's menu stay usable.
+  var NOT_A_HANDLE = "a, button, input, textarea, select, summary, label, details, form, .entry-review";
 
-  var DRAGGABLE = "[data-sortable] > li.composer-entry--editable";
-
-  function initDraggables(root) {
-    if (!root.querySelectorAll) return;
-    var items = Array.prototype.slice.call(root.querySelectorAll(DRAGGABLE));
-    if (root.matches && root.matches(DRAGGABLE)) items.push(root);
-    items.forEach(function (item) { item.setAttribute("draggable", "true"); });
-  }
-
-  function sortableListAt(target) {
-    var section = target.closest && target.closest(".composer-section");
-    return section ? section.querySelector("[data-sortable]") : null;
-  }
-
-  function placeDragged(event, list) {
-    var over = event.target.closest("[data-sortable] > li.composer-entry");
-    if (over && over !== drag.item && over.parentElement === list) {
-      var rect = over.getBoundingClientRect();
-      var ratio = (event.clientY - rect.top) / (rect.height || 1);
-      var before;
-      if (ratio < 0.4) before = true;
-      else if (ratio > 0.6) before = false;
-      else {
-        // Over the middle: take the card's place, whichever way the dragged card comes from.
-        var comesFromAbove = drag.item.parentElement === list &&
-          (over.compareDocumentPosition(drag.item) & Node.DOCUMENT_POSITION_PRECEDING);
-        before = !comesFromAbove;
-      }
-      list.insertBefore(drag.item, before ? over : over.nextSibling);
-    } else if (!over && drag.item.parentElement !== list) {
-      list.appendChild(drag.item); // over another section, not over a card: to its end
-    }
-  }
-
-  document.addEventListener("dragstart", function (event) {
-    var item = event.target.closest && event.target.closest("[data-sortable] > li[draggable=true]");
-    if (!item || event.target !== item) return; // a link dragged out of a card stays a link
-    drag = { item: item, from: item.parentElement, next: item.nextElementSibling };
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", item.id);
-    window.setTimeout(function () { item.classList.add("composer-entry--ghost"); }, 0);
-  });
-
-  ["dragenter", "dragover"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (!drag) return;
-      var list = sortableListAt(event.target);
-      if (!list) return;
-      event.preventDefault();
-      event.dataTransfer.dropEffect = "move";
-      if (type === "dragover") placeDragged(event, list);
-    });
-  });
-
-  document.addEventListener("drop", function (event) {
-    if (!drag || !sortableListAt(event.target)) return;
-    event.preventDefault();
-    var item = drag.item;
-    var list = item.parentElement;
-    var moved = list !== drag.from || item.nextElementSibling !== drag.next;
-    var position = Array.prototype.filter.call(list.children, function (node) {
+  function cardsOf(list) {
+    return Array.prototype.filter.call(list.children, function (node) {
       return node.matches("li.composer-entry");
-    }).indexOf(item) + 1;
-    drag = null;
-    item.classList.remove("composer-entry--ghost");
-    if (!moved) return;
-    window.htmx.ajax("POST", item.getAttribute("data-move-url"), {
-      source: item,
-      target: "#composer-sections",
-      swap: "outerHTML",
-      headers: { "X-Composer-Drag": "1" },
-      values: { section: list.getAttribute("data-section"), position: String(position) }
     });
+  }
+
+  function renumber(list) {
+    if (!list) return;
+    cardsOf(list).forEach(function (card, index) {
+      var number = card.querySelector(".composer-entry__number");
+      if (number) number.textContent = (index + 1) + ".";
+    });
+  }
+
+  function placeCard(card, list, position) {
+    var cards = cardsOf(list).filter(function (other) { return other !== card; });
+    var before = cards[position - 1] || null;
+    if (card.parentElement === list && card.nextElementSibling === before) return false;
+    var focused = document.activeElement && card.contains(document.activeElement) ? document.activeElement : null;
+    list.insertBefore(card, before);
+    if (focused) focused.focus({ preventScroll: true });
+    return true;
+  }
+
+  function makeSortable(list) {
+    if (list.digestSortable || !window.Sortable) return;
+    list.digestSortable = window.Sortable.create(list, {
+      group: "entries",
+      draggable: "li.composer-entry",
+      filter: NOT_A_HANDLE,
+      preventOnFilter: false,
+      // Pointer events rather than native drag and drop: the same on touch screens, and the
+      // list scrolls while a card is held near the window's top or bottom edge.
+      forceFallback: true,
+      fallbackTolerance: 4,
+      delayOnTouchOnly: true,
+      delay: 150,
+      animation: 120,
+      scroll: true,
+      bubbleScroll: true,
+      scrollSensitivity: 80,
+      scrollSpeed: 12,
+      ghostClass: "composer-entry--ghost",
+      chosenClass: "composer-entry--chosen",
+      onEnd: function (event) {
+        var from = event.from, to = event.to;
+        if (from === to && event.oldIndex === event.newIndex) return;
+        var card = event.item;
+        renumber(from);
+        if (to !== from) renumber(to);
+        window.htmx.ajax("POST", window.digestEntryUrl(card, "move/"), {
+          source: card,
+          swap: "none",
+          headers: { "X-Composer-Drag": "1" },
+          values: {
+            section: to.getAttribute("data-section"),
+            position: String(cardsOf(to).indexOf(card) + 1)
+          }
+        });
+      }
+    });
+  }
+
+  function initLists(root) {
+    if (!root.querySelectorAll) return;
+    var lists = Array.prototype.slice.call(root.querySelectorAll(LISTS));
+    if (root.matches && root.matches(LISTS)) lists.push(root);
+    lists.forEach(makeSortable);
+  }
+
+  // Where the server says a moved entry now is (a keyboard move, a drag, a colleague's move).
+  document.addEventListener("entry-moved", function (event) {
+    var detail = event.detail || {};
+    var card = document.getElementById("entry-" + detail.entry);
+    var list = document.getElementById("entries-" + detail.section);
+    if (!card || !list) return;
+    var from = card.parentElement;
+    var slot = card.querySelector(".composer-entry__confirm");
+    if (slot && slot.querySelector(".move-form")) slot.textContent = ""; // the move form did its job
+    placeCard(card, list, detail.position);
+    renumber(list);
+    if (from !== list) renumber(from);
+    if (detail.focus) {
+      var button = card.querySelector("[data-move='" + detail.focus + "']") || card.querySelector("[data-menu-button]");
+      if (button) button.focus({ preventScroll: false });
+    }
   });
 
-  document.addEventListener("dragend", function () {
-    if (!drag) return;
-    // Dropped outside the sections (or cancelled with Escape): put the card back.
-    drag.from.insertBefore(drag.item, drag.next);
-    drag.item.classList.remove("composer-entry--ghost");
-    drag = null;
+  // After a deletion the answer removed the card: number the ones left.
+  document.addEventListener("entry-removed", function (event) {
+    renumber(document.getElementById("entries-" + (event.detail || {}).section));
   });
 
   function onReady() {
-    initDraggables(document);
-    if (window.htmx) window.htmx.onLoad(initDraggables);
+    initLists(document);
+    if (window.htmx) window.htmx.onLoad(initLists);
   }
 
   if (document.readyState === "loading") {

@@ -9,6 +9,24 @@
   var INTERACTIVE = "a, button, input, textarea, select, summary, label, details, form, .entry-review";
   var refreshPending = false;
 
+  // An entry's URLs: its list says where entries live (data-entry-base, for entry 0); cards
+  // carry only their id ("entry-<pk>"), so that hundreds of them stay small.
+  function entryUrl(card, suffix) {
+    var list = card.closest("[data-entry-base]");
+    var pk = card.id.replace("entry-", "");
+    return list.getAttribute("data-entry-base").replace(/\/0\/$/, "/" + pk + "/") + (suffix || "");
+  }
+  window.digestEntryUrl = entryUrl;
+
+  // A card's menu (its actions, review block and comments) is fetched when it first opens.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.entry-menu") || !details.open) return;
+    var link = details.querySelector("[data-menu-link]");
+    if (!link || !window.htmx) return;
+    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link.parentElement, swap: "innerHTML" });
+  }, true);
+
   function composerRoot() {
     return document.querySelector("[data-composer]");
   }
@@ -26,7 +44,8 @@
     var element = marked[0];
     marked.forEach(function (node) { node.removeAttribute("data-focus"); });
     var details = element.closest("details");
-    if (details && !details.open) details.open = true;
+    // A field inside a closed panel opens it; a panel's own summary is left as it is.
+    if (details && !details.open && element.tagName !== "SUMMARY") details.open = true;
     element.focus({ preventScroll: false });
     if (element.scrollIntoView && !isInView(element)) element.scrollIntoView({ block: "center" });
   }
@@ -43,17 +62,49 @@
     return false;
   }
 
-  // --- htmx: show our 409/422 answers, keep panels open across swaps, report failures -------
+  // --- a suggested value (the new issue's number, which follows the year) never replaces what
+  // the editor typed, whichever field was typed first and however late the suggestion answers.
+  // Typed means: changed by the editor since the page (or fragment) was drawn.
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-suggested]")) field.setAttribute("data-typed", "");
+  });
+
+  function typedSuggestedField(target) {
+    if (!target || !target.querySelectorAll) return null;
+    var fields = Array.prototype.slice.call(target.querySelectorAll("[data-suggested]"));
+    if (target.matches("[data-suggested]")) fields.push(target);
+    return fields.filter(function (field) {
+      return field.value !== "" && (field.hasAttribute("data-typed") || field.value !== field.defaultValue);
+    })[0] || null;
+  }
+
+  // The field names (data-suggested="#id") the element that shows the suggestion in words:
+  // only that one is updated once the editor has typed a value of their own.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var config = detail.requestConfig;
+    if (!config || String(config.verb).toLowerCase() !== "get") return;
+    var field = typedSuggestedField(detail.target);
+    if (!field) return;
+    var words = document.querySelector(field.getAttribute("data-suggested"));
+    if (words) {
+      detail.target = words;
+      detail.selectOverride = "#" + words.id;
+      detail.swapOverride = "outerHTML";
+    } else {
+      detail.shouldSwap = false;
+    }
+  });
+
+  // --- htmx: keep panels open across swaps, report failures (refusals are swapped like any
+  // answer: htmx's responseHandling in _base.html) --------------------------------------------
 
   var openDetails = [];
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
-    var status = detail.xhr ? detail.xhr.status : 0;
-    if (status === 409 || status === 422) {
-      detail.shouldSwap = true;
-      detail.isError = false;
-    }
     var target = detail.target;
     if (target && target.querySelectorAll) {
       // htmx copies the old attributes of same-id elements onto the new ones while settling;
@@ -96,13 +147,12 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var config = event.detail.requestConfig;
     var dragged = config && config.headers && config.headers["X-Composer-Drag"];
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
     // A refused drag leaves the list in the dragged order: read it back from the server.
-    if (dragged && !event.detail.successful) refreshSections(true);
+    if (dragged && (!event.detail.successful || status >= 400)) refreshSections(true);
   });
 
-  document.addEventListener("htmx:responseError", function (event) {
-    var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status === 409 || status === 422) return;
+  document.addEventListener("htmx:responseError", function () {
     showNotice(message("error-message", "Something went wrong: nothing was changed. Reload the page and try again."));
   });
 
@@ -125,15 +175,16 @@
   }
 
   document.addEventListener("click", function (event) {
-    if (!event.target.closest("[data-notice-close]")) return;
-    var notice = document.getElementById("composer-notice");
+    var close = event.target.closest("[data-notice-close]");
+    if (!close) return;
+    var notice = close.closest("#composer-notice, #live-region");
     if (notice) notice.textContent = "";
     var main = document.getElementById("main");
     if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
   });
 
   function showNotice(text) {
-    var notice = document.getElementById("composer-notice");
+    var notice = document.getElementById("composer-notice") || document.getElementById("live-region");
     if (!notice) return;
     notice.textContent = "";
     var paragraph = document.createElement("p");
@@ -161,7 +212,8 @@
 
   document.addEventListener("issue-changed", function (event) {
     var detail = event.detail || {};
-    if (detail.source === "composer") return; // our own answers carry the new fragment
+    // Our own answers carry the new fragment; a live update has just merged the list.
+    if (detail.source === "composer" || detail.source === "live") return;
     // A review block (approve, request changes, comment) replaces itself: reloading the whole
     // list as well would only race with the editor's next click.
     if (event.target.closest && event.target.closest(".entry-review")) return;
@@ -180,6 +232,11 @@
       var status = (badge.className.match(/review-status--([a-z_]+)/) || [])[1];
       if (!status) return;
       card.className = card.className.replace(/composer-entry--(draft|submitted|changes_requested|approved)/, "composer-entry--" + status);
+      var head = card.querySelector(".composer-entry__head .review-status");
+      if (head && head !== badge) {
+        head.className = badge.className;
+        head.lastChild.textContent = badge.textContent;
+      }
     });
   }
 
@@ -195,12 +252,15 @@
   // --- entries: click a card to edit it, Ctrl/Cmd+Enter saves, Escape cancels --------------
 
   document.addEventListener("click", function (event) {
-    var card = event.target.closest(".composer-entry--editable .composer-entry__card");
+    var card = event.target.closest("[data-sortable] > li.composer-entry");
     if (!card || event.target.closest(INTERACTIVE)) return;
     var selection = window.getSelection ? String(window.getSelection()) : "";
     if (selection) return; // selecting text to copy is not a request to edit
-    var button = card.querySelector("[data-edit-button]");
-    if (button) button.click();
+    // The form is fetched when editing starts: cards carry no forms.
+    var item = card;
+    if (window.htmx) {
+      window.htmx.ajax("GET", entryUrl(item, "edit/"), { source: item, target: item, swap: "outerHTML" });
+    }
   });
 
   document.addEventListener("keydown", function (event) {
@@ -238,7 +298,7 @@
   // --- confirmations shown in place: Cancel removes them and returns focus ----------------
 
   function dismiss(slot) {
-    var owner = slot.closest(".composer-entry__card, .composer-section__header");
+    var owner = slot.closest("li.composer-entry, .composer-section__header");
     slot.textContent = "";
     var button = owner && owner.querySelector("[data-delete-button], .composer-section__tools .button--danger");
     if (button) button.focus();
@@ -277,7 +337,48 @@
     if (drawer) closeDrawer(drawer);
   });
 
+  // --- live updates: a colleague's changes are merged into the page (idiomorph) every few
+  // seconds, keeping the editor's focus, what they typed, an open form, menu or confirmation.
+
+  var KEEP = ".composer-entry--editing, .composer-entry--conflict, form[data-dirty], details[open]," +
+    " .composer-entry__confirm:not(:empty), .composer-section__confirm:not(:empty)";
+
+  function configureMorph() {
+    if (!window.Idiomorph) return;
+    var defaults = window.Idiomorph.defaults;
+    defaults.ignoreActiveValue = true;
+    defaults.callbacks.beforeNodeMorphed = function (oldNode) {
+      return !(oldNode.nodeType === 1 && oldNode.matches(KEEP));
+    };
+    defaults.callbacks.beforeNodeRemoved = function (node) {
+      // An entry being edited stays even if a colleague deleted it: saving then says so.
+      return !(node.nodeType === 1 && node.matches(".composer-entry--editing, .composer-entry--conflict"));
+    };
+    defaults.callbacks.beforeAttributeUpdated = function (name, node) {
+      return !(name === "open" && node.tagName === "DETAILS");
+    };
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id !== "composer-live") return;
+    // Not while a card is held: the list must not change under the pointer.
+    if (document.querySelector(".sortable-fallback, .composer-entry--chosen")) event.preventDefault();
+  });
+
+  // A closing tab says so at once, so colleagues stop seeing this editor.
+  window.addEventListener("pagehide", function () {
+    var presence = document.getElementById("presence");
+    var url = presence && presence.getAttribute("data-leave-url");
+    if (!url || !navigator.sendBeacon) return;
+    var headers = {};
+    try { headers = JSON.parse(document.body.getAttribute("data-hx-headers") || "{}"); } catch (error) { headers = {}; }
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", headers["X-CSRFToken"] || "");
+    navigator.sendBeacon(url, body);
+  });
+
   function onReady() {
+    configureMorph();
     initNotice();
     focusMarked();
     if (window.htmx) window.htmx.onLoad(syncEntryStatus);

@@ -1,18 +1,9 @@
-// Review and publishing blocks: let htmx show the error fragments our views answer with
-// (400/403/409 carrying the message in an aria-live region), and keep keyboard focus in
-// the block that an htmx request replaced.
+// Review and publishing blocks: keep keyboard focus in the block that an htmx request replaced
+// (refusals are swapped in like any answer: htmx's responseHandling, set in _base.html).
 (function () {
   "use strict";
   if (window.digestReviewLoaded) return;
   window.digestReviewLoaded = true;
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr && xhr.status >= 400 && xhr.getResponseHeader("X-Digest-Fragment") === "error") {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;

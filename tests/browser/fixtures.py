@@ -127,3 +127,22 @@ def log_in(page, username: str, password: str = "pw"):  # noqa: S107 - test acco
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def drag_card(page, source, target, *, below: bool = False):
+    """Drag the card `source` onto the upper edge of `target` (or its lower edge, `below`) with
+    the mouse, in small steps, as a person does; returns the answer to the move's POST (what the
+    user waits for: the page says where the entry went). Both cards must be in the window."""
+    start = source.locator(".composer-entry__title").bounding_box()
+    end = target.bounding_box()
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    end_y = end["y"] + (end["height"] - 3 if below else 3)
+    with page.expect_response(
+        lambda response: "/move/" in response.url and response.request.method == "POST"
+    ) as answer:
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y - 8 if end_y < y else y + 8, steps=4)
+        page.mouse.move(end["x"] + end["width"] / 2, end_y, steps=20)
+        page.mouse.up()
+    return answer.value

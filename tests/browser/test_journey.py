@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
-from tests.browser.fixtures import log_in
+from tests.browser.fixtures import drag_card, log_in
 from tests.factories import make_published_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -141,9 +141,10 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     log_in(ed, "ed")
     ed.get_by_role("link", name="New issue").click()
     ed.get_by_role("heading", name="New issue").wait_for()
+    # Typed as a person types them: the year, then the number. The number suggested for the
+    # year (2024/32 exists, so 33) may answer at any moment, and never replaces the typed one.
     ed.get_by_label("Year").fill("2024")
-    # The suggested number follows the year (2024/32 exists, so 33).
-    expect(ed.get_by_label("Number")).to_have_value("33")
+    ed.get_by_label("Number").fill("33")
     for checkbox in ed.get_by_role("group", name="Sections").get_by_role("checkbox").all():
         checkbox.uncheck()
     ed.get_by_label("More sections, one title per line").fill("分布式系统\n云计算技术\n安全")
@@ -190,10 +191,13 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     security.get_by_role("button", name="Add these entries").click()
     entry_card(ed, "供应链攻击复盘").wait_for()
 
-    # Move to another section with the keyboard: choose the section, Tab to "Move", Enter.
+    # Move to another section with the keyboard: the card's menu, "Move to…", choose the
+    # section, Tab to the position (empty: the end), Enter.
     card = entry_card(ed, "维护者的倦怠")
-    select = card.get_by_label(re.compile(r"^Move to"))
-    select.focus()
+    card.locator("[data-menu-button]").press("Enter")
+    card.get_by_role("button", name=re.compile(r"^Move to")).press("Enter")
+    select = card.get_by_label("Section", exact=True)
+    expect(select).to_be_focused()
     select.select_option(label="开源")
     ed.keyboard.press("Tab")
     ed.keyboard.press("Enter")
@@ -203,7 +207,8 @@ def test_editorial_journey(new_page, browser_errors, live_server):
 
     # Reorder by drag and drop: CRDT to the top of its section.
     assert titles_in(ed, "分布式系统") == ["Raft 论文导读", "Paxos 工程实践", "CRDT 入门"]
-    drag(ed, entry_card(ed, "CRDT 入门"), entry_card(ed, "Raft 论文导读"))
+    entry_card(ed, "Raft 论文导读").evaluate("node => node.scrollIntoView({block: 'start'})")
+    drag_card(ed, entry_card(ed, "CRDT 入门"), entry_card(ed, "Raft 论文导读"))
     expect(section_region(ed, "分布式系统").locator(".composer-entry__title").first).to_have_text(
         "CRDT 入门"
     )
@@ -233,22 +238,26 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     # --- the editor sees the comment, fixes the entry (which resubmits it) and answers ---------
     ed.reload()
     card = entry_card(ed, "Serverless 冷启动")
-    card.locator(".review-status", has_text="Changes requested").wait_for()
+    card.locator(".composer-entry__head .review-status", has_text="Changes requested").wait_for()
     card.get_by_text("请链接到原始测量报告。").wait_for()
-    card.get_by_role("button", name=re.compile(r"^Edit\b")).click()
+    card.locator(".composer-entry__title").click()  # click to edit
     edit_form = ed.locator("li.composer-entry--editing")
     edit_form.get_by_label("URL", exact=True).fill("https://example.org/cold-start-report")
     edit_form.get_by_label("URL", exact=True).press("Control+Enter")  # saves
     edit_form.wait_for(state="detached")
     card = entry_card(ed, "Serverless 冷启动")
-    card.get_by_text("https://example.org/cold-start-report").wait_for()
+    expect(card.locator(".composer-entry__gist > a")).to_have_attribute(
+        "href", "https://example.org/cold-start-report"
+    )
     card.get_by_text("Reply", exact=True).click()
     card.get_by_label("Your reply").fill("已换成原始报告。")
     card.get_by_role("button", name="Send reply").click()
     card = entry_card(ed, "Serverless 冷启动")
     card.get_by_text("已换成原始报告。").wait_for()
     # The edit itself resubmitted it (edited after changes were requested → submitted).
-    entry_card(ed, "Serverless 冷启动").locator(".review-status", has_text="Submitted").wait_for()
+    entry_card(ed, "Serverless 冷启动").locator(
+        ".composer-entry__head .review-status", has_text="Submitted"
+    ).wait_for()
     fixed = Entry.objects.get(title="Serverless 冷启动")
     assert (fixed.status, fixed.url) == (
         EntryStatus.SUBMITTED,
@@ -283,17 +292,3 @@ def test_editorial_journey(new_page, browser_errors, live_server):
         assert downloaded.read() == EXPECTED_MARKDOWN
 
     browser_errors.assert_none()
-
-
-def drag(page, source, target):
-    """Drag `source` onto the upper part of `target` with the mouse, in small steps, as SortableJS
-    needs to see the pointer travel."""
-    # Both cards in view: the target at the top, the source below it.
-    target.evaluate("element => element.scrollIntoView({block: 'start'})")
-    start = source.locator(".composer-entry__head").bounding_box()
-    end = target.locator(".composer-entry__head").bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 - 8, steps=4)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 2, steps=20)
-    page.mouse.up()

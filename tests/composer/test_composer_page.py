@@ -49,20 +49,22 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
     Comment.objects.create(entry=entry, author=editor, body="请补充来源")
     html = editor_client.get(composer_url(issue)).content.decode()
     assert issue.label in html
-    # Cards: number, title, URL, summary, the review block with its comment.
+    # Compact cards: number, title, host, summary, status and the comment count; the actions
+    # menu and the review block are fetched when opened, the edit form when editing starts.
     assert '<span class="composer-entry__number">1.</span>' in html
     assert entry.title in html and entry.url in html and entry.summary in html
-    assert f'id="entry-review-{entry.pk}"' in html and "请补充来源" in html
-    # Editing controls: a real Edit button, moves, delete, add and quick add per section.
-    assert "data-edit-button" in html
-    assert f'action="{reverse("editorial:entry_move", args=[entry.pk])}"' in html
+    assert "1 comment<" in html and "请补充来源" not in html
+    assert f'href="{reverse("editorial:entry_menu", args=[entry.pk])}" data-menu-link' in html
+    assert 'data-entry-base="/editorial/entries/0/"' in html  # for the edit and move URLs
+    assert "data-edit-button" not in html and 'name="title"' in html  # only the add forms
     for section in issue.sections.all():
         assert f'action="{reverse("editorial:entry_create", args=[section.pk])}"' in html
         assert f'action="{reverse("editorial:quick_add", args=[section.pk])}"' in html
     # The preview reloads after every change; presence is polled.
-    assert 'data-hx-trigger="issue-changed from:body"' in html
-    assert 'data-hx-trigger="load, every 20s"' in html
-    assert 'role="tablist"' in html and 'role="tabpanel"' in html
+    assert 'data-hx-trigger="load, issue-changed from:body"' in html  # fetched after the page
+    assert 'data-hx-trigger="load, every 5s"' in html
+    assert 'data-hx-trigger="every 4s"' in html  # live updates
+    assert 'role="tablist"' in html
     assert reverse("editorial:markdown", args=[issue.year, issue.number]) in html
 
 
@@ -71,14 +73,16 @@ def test_non_ascii_hosts_are_shown_in_punycode(editor_client, editor):
         2024, 40, {"栏目": [("标题", "https://例子.测试/文章", "摘要")]}, author=editor
     )
     html = editor_client.get(composer_url(issue)).content.decode()
-    assert "https://xn--fsqu00a.xn--0zwm56d/文章" in html
+    assert ">xn--fsqu00a.xn--0zwm56d</a>" in html  # the host a card shows
 
 
 def test_a_published_issue_offers_no_editing(editor_client):
     issue = make_published_issue(2024, 30)
     html = editor_client.get(composer_url(issue)).content.decode()
     assert "This issue is published: its content cannot change." in html
-    assert "data-edit-button" not in html
+    assert " data-sortable data-entry-base" not in html  # no dragging
+    first = issue.sections.first().entries.first()
+    assert reverse("editorial:entry_menu", args=[first.pk]) not in html
     assert "entry-form--add" not in html
     assert "data-sortable" not in html
 

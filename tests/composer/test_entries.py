@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from editorial import services
 from editorial.models import AuditEvent, Entry, EntryStatus, IssueStatus
+from editorial.views.htmx import LIVE_REGION
 from tests.composer.conftest import (
     HTMX,
     MODES,
@@ -248,8 +249,8 @@ def test_edit_htmx_returns_the_card(editor_client, issue):
     assert response.status_code == 200
     assert triggered(response) == {"issue-changed": {"source": "composer"}}
     assert html.lstrip().startswith('<li class="composer-entry composer-entry--draft')
-    assert "新摘要" in html and "version 2" in html
-    assert "data-edit-button data-focus" in html  # focus returns to the Edit button
+    assert "新摘要" in html
+    assert "data-menu-button data-focus" in html  # focus returns to the card's menu
     assert_valid_fragment(html)
 
 
@@ -325,9 +326,18 @@ def test_move_to_another_section_by_htmx(editor_client, issue):
     )
     html = response.content.decode()
     assert response.status_code == 200
+    # What changed only: the two counts, the notice and the event that places the card.
+    assert json.loads(response["HX-Trigger-After-Settle"])["entry-moved"] == {
+        "entry": entry.pk,
+        "section": target.pk,
+        "position": 3,
+        "focus": "section",
+    }
     assert "issue-changed" in triggered(response)
-    assert html.lstrip().startswith('<div id="composer-sections"')
-    assert f'id="move-section-{entry.pk}" name="section" data-focus' in html
+    assert "composer-entry" not in html
+    assert f'id="section-count-{target.pk}" data-hx-swap-oob="true">3 entries' in html
+    assert "Moved “分布式系统 条目 1” to position 3 in “云计算技术”." in html
+    assert len(response.content) < 2_000
     assert_valid_fragment(html)
     assert entries_of(issue) == [
         ("分布式系统", 1, "分布式系统 条目 2"),
@@ -375,7 +385,7 @@ def test_moving_to_another_issue_is_refused(editor_client, issue):
         reverse("editorial:entry_move", args=[entry.pk]), {"section": section_of(other).pk}, **HTMX
     )
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#composer-notice"
+    assert response["HX-Retarget"] == LIVE_REGION
     assert "An entry can only move to a section of its own issue." in response.content.decode()
     assert entries_of(issue) == before
 
@@ -440,9 +450,13 @@ def test_delete_htmx_then_undo(editor_client, issue):
     html = response.content.decode()
     assert response.status_code == 200
     assert "issue-changed" in triggered(response)
-    assert html.lstrip().startswith(f'<section class="composer-section" id="section-{section.pk}"')
-    assert f'id="entry-{entry.pk}"' not in html
-    assert '<span class="composer-entry__number">1.</span>' in html  # renumbered
+    # What changed only: the card is removed by the swap, the count and notice follow, and
+    # the page renumbers the cards left (event entry-removed).
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {
+        "entry-removed": {"section": section.pk}
+    }
+    assert "composer-entry" not in html
+    assert f'id="section-count-{section.pk}" data-hx-swap-oob="true">1 entry' in html
     assert 'id="composer-notice"' in html and 'data-hx-swap-oob="true"' in html
     assert "Undo" in html and "data-undo" in html
     assert_valid_fragment(html)
@@ -461,6 +475,6 @@ def test_restore_refusal_by_htmx_goes_to_the_notice(editor_client, issue, editor
     services.entry_restore(event, by=editor)
     response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]), **HTMX)
     assert response.status_code == 409
-    assert response["HX-Retarget"] == "#composer-notice"
+    assert response["HX-Retarget"] == LIVE_REGION
     assert "This deletion was undone already." in response.content.decode()
     assert 'role="alert"' in response.content.decode()

@@ -31,6 +31,8 @@ def pages(issue, editor):
         ("editorial:quick_add", [section.pk]),
         ("editorial:entry", [entry.pk]),
         ("editorial:entry_edit", [entry.pk]),
+        ("editorial:entry_menu", [entry.pk]),
+        ("editorial:entry_review", [entry.pk]),
         ("editorial:entry_move", [entry.pk]),
         ("editorial:entry_delete", [entry.pk]),
         ("editorial:check_url", []),

@@ -310,7 +310,8 @@ def entry_state(entry):
 
 def test_the_tables_cover_every_move():
     assert len(ILLEGAL_ENTRY_MOVES) == 4 * 3 - len(ENTRY_TRANSITIONS) == 7
-    assert len(ILLEGAL_ISSUE_MOVES) == 3 * 4 - len(ISSUE_TRANSITIONS) == 8
+    moves = [move for move in ISSUE_TRANSITIONS if move[1] in ISSUE_MOVES]
+    assert len(ILLEGAL_ISSUE_MOVES) == 3 * 4 - len(moves) == 8
 
 
 @pytest.mark.parametrize(("status", "action"), ILLEGAL_ENTRY_MOVES)

@@ -139,6 +139,14 @@ def test_load_demo_is_idempotent(settings):
     assert Issue.objects.visible_to_readers().count() == 1
 
 
+def test_load_demo_says_the_address_make_run_serves(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("PORT", "8123")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Open http://127.0.0.1:8123/ to read" in out.getvalue()
+
+
 def test_load_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):

@@ -73,7 +73,7 @@ def test_fragments_are_valid(reviewer_client, busy_issue):
     issue_refused = reviewer_client.post(
         reverse("editorial:issue_publish", args=[2024, 33]), {"at": "x"}, **HTMX
     )
-    assert issue_refused.status_code == 400
+    assert issue_refused.status_code == 422
     check_html(issue_refused.content.decode())
 
 

@@ -175,5 +175,8 @@ def test_review_page_of_a_scheduled_issue_shows_the_schedule(reviewer_client):
     issue = make_published_issue(2024, 41, when=when)
     html = reviewer_client.get(review_url(issue)).content.decode()
     assert "Scheduled for " + timezone.localtime(when).strftime("%Y-%m-%d %H:%M") in html
-    assert reverse("editorial:issue_reopen", args=[2024, 41]) in html
+    # Not yet read by anyone: reschedule, publish now or withdraw, never "reopen".
+    assert reverse("editorial:issue_reopen", args=[2024, 41]) not in html
+    for name in ("issue_reschedule", "issue_publish_now", "issue_withdraw"):
+        assert reverse(f"editorial:{name}", args=[2024, 41]) in html
     assert reverse("editorial:entry_approve", args=[entries_of(issue)[0].pk]) not in html

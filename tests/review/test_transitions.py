@@ -1,5 +1,6 @@
 """Issue and entry transitions through the views: plain form posts and htmx, success and refusal."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -53,7 +54,7 @@ def test_approve_htmx_returns_the_fragment_and_signals_the_change(reviewer_clien
         entry_url("entry_approve", entry), {"version": entry.version}, **HTMX
     )
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "issue-changed"
+    assert "issue-changed" in json.loads(response["HX-Trigger"])
     html = response.content.decode()
     assert html.startswith(f'<div class="entry-review" id="entry-review-{entry.pk}"')
     assert "Approved" in html
@@ -84,7 +85,6 @@ def test_four_eyes_through_the_view(client, issue_in_review):
     ]
     fragment = client.post(entry_url("entry_approve", entry), {"version": entry.version}, **HTMX)
     assert fragment.status_code == 403
-    assert fragment["X-Digest-Fragment"] == "error"
     assert "HX-Trigger" not in fragment
     html = fragment.content.decode()
     assert 'role="alert"' in html
@@ -134,7 +134,7 @@ def test_request_changes_needs_a_comment(reviewer_client, issue_in_review):
     response = reviewer_client.post(
         entry_url("entry_request_changes", entry), {"comment": "  "}, **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Comment: it cannot be empty." in html
     assert '<details class="entry-review__details" open>' in html
@@ -151,7 +151,7 @@ def test_request_changes_adds_the_comment(reviewer_client, issue_in_review, revi
         entry_url("entry_request_changes", entry), {"comment": "摘要太长，请缩短。"}, **HTMX
     )
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "issue-changed"
+    assert "issue-changed" in json.loads(response["HX-Trigger"])
     assert refresh(entry).status == EntryStatus.CHANGES_REQUESTED
     comment = Comment.objects.get()
     assert (comment.entry, comment.author, comment.body) == (entry, reviewer, "摘要太长，请缩短。")
@@ -218,7 +218,7 @@ def test_comment_and_reply(editor_client, issue_in_review, editor):
         entry_url("comment_create", entry), {"body": "已换。", "parent": root.pk}, **HTMX
     )
     assert fragment.status_code == 200
-    assert fragment["HX-Trigger"] == "issue-changed"
+    assert "issue-changed" in json.loads(fragment["HX-Trigger"])
     reply = Comment.objects.exclude(pk=root.pk).get()
     assert (reply.parent, reply.author, reply.entry) == (root, editor, entry)
     html = fragment.content.decode()
@@ -244,7 +244,7 @@ def test_reply_to_a_comment_of_another_entry_is_refused(editor_client, issue_in_
     response = editor_client.post(
         entry_url("comment_create", first), {"body": "回复", "parent": foreign.pk}, **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "no longer there" in response.content.decode()
     assert Comment.objects.count() == 1
 
@@ -252,7 +252,7 @@ def test_reply_to_a_comment_of_another_entry_is_refused(editor_client, issue_in_
 def test_empty_comment_is_refused(editor_client, issue_in_review):
     entry = entries_of(issue_in_review)[0]
     response = editor_client.post(entry_url("comment_create", entry), {"body": ""}, **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Comment.objects.exists()
 
 
@@ -290,7 +290,6 @@ def test_submit_issue_gate_says_what_is_missing(editor_client, editor):
     Entry.objects.filter(pk=entries_of(issue)[0].pk).update(summary="")
     response = editor_client.post(issue_url("issue_submit", issue), **HTMX)
     assert response.status_code == 409
-    assert response["X-Digest-Fragment"] == "error"
     html = response.content.decode()
     assert html.startswith('<section class="issue-actions" id="issue-actions"')
     assert "Every entry needs a summary before review: 1 does not." in html
@@ -303,7 +302,7 @@ def test_submit_issue_gate_says_what_is_missing(editor_client, editor):
 
 def test_send_back_needs_a_comment(reviewer_client, issue_in_review):
     response = reviewer_client.post(issue_url("issue_send_back", issue_in_review), **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Comment: it cannot be empty." in response.content.decode()
     assert refresh(issue_in_review).status == IssueStatus.IN_REVIEW
     response = reviewer_client.post(
@@ -407,7 +406,7 @@ def test_publish_with_a_bad_time_changes_nothing(reviewer_client, issue_in_revie
     response = reviewer_client.post(
         issue_url("issue_publish", issue_in_review), {"at": "tomorrow"}, **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Publish at: enter a date and time such as 2026-12-01T09:00." in html
     assert 'value="tomorrow"' in html
@@ -424,7 +423,7 @@ def test_publish_htmx_refreshes(reviewer_client, issue_in_review):
 def test_reopen_and_publish_again_with_a_note(reviewer_client, reviewer):
     issue = make_published_issue(2024, 33)
     url = issue_url("issue_reopen", issue)
-    assert reviewer_client.post(url, {"comment": ""}, **HTMX).status_code == 400
+    assert reviewer_client.post(url, {"comment": ""}, **HTMX).status_code == 422
     assert refresh(issue).status == IssueStatus.PUBLISHED
     reviewer_client.post(url, {"comment": "第一条链接错了"})
     assert refresh(issue).status == IssueStatus.DRAFT
@@ -437,7 +436,7 @@ def test_reopen_and_publish_again_with_a_note(reviewer_client, reviewer):
     assert 'name="note"' in page
     assert "Public correction note (required)" in page
     refused = reviewer_client.post(issue_url("issue_publish", issue), {"note": ""}, **HTMX)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "say in a public note what was corrected" in refused.content.decode()
     assert Revision.objects.filter(issue=issue).count() == 1
     response = reviewer_client.post(

@@ -3,6 +3,8 @@
 Safe to run again: what exists already is left as it is.
 """
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -125,4 +127,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (development only):")
         for username, password, group_name in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<9} password {password:<22} ({group_name})")
-        self.stdout.write("Open http://127.0.0.1:8000/ to read, /editorial/ to compose.")
+        # The address `make run` serves on (HOST and PORT, as in the Makefile).
+        host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+        self.stdout.write(f"Open http://{host}:{port}/ to read, /editorial/ to compose.")

@@ -1,0 +1,47 @@
+"""The one htmx protocol (editorial/views/htmx.py): refusals of every kind answer an htmx request
+with a message for the page's live region and the right status, a plain request with the usual
+page; every answer varies on HX-Request."""
+
+import pytest
+from django.urls import reverse
+
+from editorial.views.htmx import LIVE_REGION
+from tests.composer.conftest import HTMX, is_full_page
+
+
+def assert_live_refusal(response, status: int, words: str):
+    assert response.status_code == status
+    assert response["HX-Retarget"] == LIVE_REGION
+    assert response["HX-Reswap"] == "innerHTML"
+    assert "HX-Request" in response["Vary"]
+    assert not is_full_page(response)
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert words in html
+
+
+def test_a_role_refusal_for_htmx_is_a_403_in_the_live_region(editor_client, issue):
+    url = reverse("editorial:review_issue", args=[issue.year, issue.number])
+    assert_live_refusal(editor_client.get(url, **HTMX), 403, "Only reviewers")
+    assert editor_client.get(url).status_code == 403
+
+
+def test_an_entry_gone_for_htmx_is_a_404_in_the_live_region(editor_client, issue):
+    entry = issue.sections.first().entries.first()
+    url = reverse("editorial:entry_edit", args=[entry.pk])
+    entry.delete()
+    assert_live_refusal(editor_client.get(url, **HTMX), 404, "no longer there")
+    assert_live_refusal(editor_client.post(url, {"title": "x"}, **HTMX), 404, "no longer there")
+    assert editor_client.get(url).status_code == 404
+
+
+def test_a_move_not_possible_is_a_409_and_bad_input_a_422(editor_client, issue):
+    entry = issue.sections.first().entries.first()
+    url = reverse("editorial:entry_move", args=[entry.pk])
+    assert_live_refusal(editor_client.post(url, {}, **HTMX), 422, "Say where to move it.")
+
+
+@pytest.mark.parametrize("name", ["review_list", "dashboard"])
+def test_reader_role_gets_a_refusal_not_a_page(client, reader_user, name):
+    client.force_login(reader_user)
+    assert_live_refusal(client.get(reverse(f"editorial:{name}"), **HTMX), 403, "Only")
