@@ -145,7 +145,9 @@ def test_7_reviewing_an_entry_someone_deleted_says_who(writer, reviewer):
     approve = reverse("editorial:entry_approve", args=[entry.pk])
     response = client.post(approve, {"version": 1}, **HTMX)
     assert response.status_code == 409
-    assert f'id="entry-review-{entry.pk}"' in response.content.decode()
+    # The one protocol: the refusal goes to the page's live region, and "issue-changed" redraws.
+    assert response["HX-Retarget"] == "#composer-notice, #live-region"
+    assert "issue-changed" in response["HX-Trigger"]
     assert "other removed it at" in response.content.decode()
     plain = client.post(reverse("editorial:comment_create", args=[entry.pk]), {"body": "?"})
     assert plain.status_code == 302

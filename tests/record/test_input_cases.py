@@ -44,7 +44,7 @@ def test_4_a_publish_time_beyond_a_year_is_refused_and_nothing_is_stored(
         assert issue.status == IssueStatus.PUBLISHED
         assert issue.published_at <= timezone.now()
         return
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "within a year" in response.content.decode()
     issue.refresh_from_db()
     assert (issue.status, issue.published_at) == (IssueStatus.IN_REVIEW, None)
@@ -169,7 +169,7 @@ def test_numbers_and_ids_beyond_the_columns_are_form_errors_not_500s(writer, sup
     ]:
         assert client.get(url).status_code == 200, url
     comment = reverse("editorial:comment_create", args=[entry.pk])
-    assert client.post(comment, {"body": "hi", "parent": huge}, **HTMX).status_code == 400
+    assert client.post(comment, {"body": "hi", "parent": huge}, **HTMX).status_code == 422
     create = reverse("editorial:issue_create")
     assert client.post(create, {"year": huge, "number": huge}).status_code == 200
     admin = client_for(superuser)

@@ -140,7 +140,7 @@ def test_2_an_approval_without_a_version_is_refused(writer, reviewer):
     response = client_for(reviewer).post(
         reverse("editorial:entry_approve", args=[entry.pk]), **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     entry.refresh_from_db()
     assert entry.status == EntryStatus.SUBMITTED
 
