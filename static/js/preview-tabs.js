@@ -11,6 +11,9 @@
   }
 
   function applyTabs(list) {
+    // The composer fetches the panels after the page: the tabs show once they are there.
+    var first = tabsOf(list)[0];
+    if (first && !document.getElementById(first.getAttribute("aria-controls"))) return;
     list.hidden = false;
     tabsOf(list).forEach(function (tab) {
       var selected = tab.getAttribute("aria-selected") === "true";
