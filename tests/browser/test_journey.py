@@ -249,6 +249,8 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     expect(card.locator(".composer-entry__gist > a")).to_have_attribute(
         "href", "https://example.org/cold-start-report"
     )
+    # Submitted again by the edit, the card has its menu closed: open it for the comments.
+    card.locator("[data-menu-button]").click()
     card.get_by_text("Reply", exact=True).click()
     card.get_by_label("Your reply").fill("已换成原始报告。")
     card.get_by_role("button", name="Send reply").click()

@@ -65,7 +65,7 @@ def test_presence_leaves_when_the_colleague_s_tab_goes(two):
 
 
 def test_acting_on_an_entry_the_colleague_deleted(two, browser_errors):
-    browser_errors.expected_statuses.add(404)
+    browser_errors.expected_statuses.update({404, 409})
     ed, rita = two
     card(ed, "分布式系统 条目 3").locator(".composer-entry__title").click()
     editing = ed.locator("li.composer-entry--editing")
@@ -75,8 +75,12 @@ def test_acting_on_an_entry_the_colleague_deleted(two, browser_errors):
     card(rita, "分布式系统 条目 3").get_by_role("button", name=re.compile("^Delete")).click()
     rita.locator(".confirm").get_by_role("button", name="Delete", exact=True).click()
     expect(card(rita, "分布式系统 条目 3")).to_have_count(0)
-    # Ed's open form stays (the live update keeps it) and saving says what happened.
+    # Ed's open form stays (the live update keeps it); saving says who deleted it, keeps Ed's
+    # text on the screen and offers to undo the deletion.
     editing.get_by_role("button", name="Save").click()
-    expect(ed.locator("#composer-notice")).to_contain_text("no longer there")
+    gone = ed.locator("li.composer-entry--conflict")
+    expect(gone).to_contain_text("this entry was deleted")
+    expect(gone).to_contain_text("来不及的修改")
+    expect(gone.get_by_role("button", name="Undo the deletion, then edit again")).to_be_visible()
     # Cards Ed is not editing follow Rita's deletion by themselves.
     expect(card(ed, "分布式系统 条目 2")).to_be_visible()
