@@ -45,3 +45,45 @@ def test_a_move_not_possible_is_a_409_and_bad_input_a_422(editor_client, issue):
 def test_reader_role_gets_a_refusal_not_a_page(client, reader_user, name):
     client.force_login(reader_user)
     assert_live_refusal(client.get(reverse(f"editorial:{name}"), **HTMX), 403, "Only")
+
+
+def _editorial_views():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace=""):
+        for item in resolver.url_patterns:
+            if isinstance(item, URLResolver):
+                yield from walk(item, item.namespace or namespace)
+            elif isinstance(item, URLPattern) and namespace == "editorial":
+                yield item.name, item.callback
+
+    return list(walk(get_resolver()))
+
+
+def test_every_editorial_view_goes_through_the_one_role_check():
+    """No second role decorator (with its own answers to refusals) in front of any editorial
+    view: the outermost wrapper of each is htmx.role_required's."""
+    from editorial.views.htmx import editor_required
+
+    protocol = editor_required(lambda request: None).__code__
+    views = _editorial_views()
+    assert len(views) > 20
+    outside = [name for name, view in views if view.__code__ is not protocol]
+    assert outside == []
+
+
+def test_no_view_module_but_the_protocol_answers_logins_itself():
+    """Only editorial/views/htmx.py sends anonymous users to the login page or reads the
+    role rules: a copy elsewhere would be a second protocol."""
+    from pathlib import Path
+
+    import editorial.views
+
+    folder = Path(editorial.views.__file__).parent
+    copies = [
+        path.name
+        for path in folder.glob("*.py")
+        if path.name != "htmx.py"
+        and ("redirect_to_login" in path.read_text() or "def editor_required" in path.read_text())
+    ]
+    assert copies == []
