@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from editorial import guards
 from editorial.models import AuditEvent, Entry, Section
-from editorial.services.entries import TEXT_FIELDS, entry_move, entry_restore, entry_update
+from editorial.services.entries import (
+    TEXT_FIELDS,
+    EditConflict,
+    entry_move,
+    entry_restore,
+    entry_update,
+)
 from editorial.services.sections import section_rename, section_restore
 
 # The changes an undo can take back, and how many of an issue's newest rows offer it.
@@ -59,7 +65,11 @@ def _undo_update(event: AuditEvent, by):
         field: changes[field][0] if field in changes else getattr(entry, field)
         for field in TEXT_FIELDS
     }
-    return entry_update(entry, **text, version=entry.version, by=by)
+    try:
+        return entry_update(entry, **text, version=entry.version, by=by)
+    except EditConflict:
+        # Someone saved between the check above and this write: the same refusal.
+        raise _changed_since() from None
 
 
 def _undo_move(event: AuditEvent, by):

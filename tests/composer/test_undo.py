@@ -103,3 +103,38 @@ def test_the_undo_view_in_its_modes(editor_client, issue, editor, mode):
         refused = editor_client.post(url, **HTMX)
         assert refused.status_code == 409
     assert Entry.objects.get(pk=entry.pk).title == "分布式系统 条目 1"
+
+
+def test_an_edit_saved_while_the_undo_runs_is_refused_not_an_error(
+    editor_client, issue, editor, monkeypatch
+):
+    """A save landing between the undo's check and its write: 409 with the refusal, not a
+    500 from the stale version, and the colleague's text is kept."""
+    from editorial.services import history
+
+    entry = first_entry(issue)
+    services.entry_update(
+        entry, title="一", url=entry.url, summary=entry.summary, version=1, by=editor
+    )
+    event = AuditEvent.objects.filter(action="entry_update").latest("pk")
+    real_update = history.entry_update
+
+    def colleague_saves_first(stale, **fields):
+        current = Entry.objects.get(pk=stale.pk)
+        real_update(
+            current,
+            title="一",
+            url=current.url,
+            summary="同事的摘要",
+            version=current.version,
+            by=editor,
+        )
+        return real_update(stale, **fields)
+
+    monkeypatch.setattr(history, "entry_update", colleague_saves_first)
+    url = reverse("editorial:change_undo", args=[event.pk])
+    response = editor_client.post(url, **HTMX)
+    assert response.status_code == 409
+    assert "changed again since" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.title, entry.summary, entry.version) == ("一", "同事的摘要", 3)
