@@ -117,12 +117,24 @@ def _save_to_deleted(request, pk):
     return entry_edit(request, pk)
 
 
+def _seen(request) -> int | None:
+    """The version the card showed (?seen=, in the menu's link): an approval from the menu
+    covers that text, not one saved after the card was drawn. A page without JavaScript
+    shows the entry as it is now, so it covers that."""
+    if not wants_fragment(request):
+        return None
+    try:
+        return int(request.GET["seen"])
+    except (KeyError, ValueError):
+        return None
+
+
 @editor_required
 @require_http_methods(["GET", "HEAD"])
 def entry_menu(request, pk):
     """An entry's actions (edit, move, delete), fetched when its card's menu opens; without
     JavaScript, a page with the card and the same actions."""
-    return render_entry(request, composer_entry(pk), "menu")
+    return render_entry(request, composer_entry(pk), "menu", seen_version=_seen(request))
 
 
 @editor_required
@@ -130,7 +142,7 @@ def entry_menu(request, pk):
 def entry_review(request, pk):
     """An entry's review block (status, review moves, comments), fetched when its card's
     comments open; without JavaScript, a page with the card and the block."""
-    return render_entry(request, composer_entry(pk), "review")
+    return render_entry(request, composer_entry(pk), "review", seen_version=_seen(request))
 
 
 def _fields(form) -> dict:

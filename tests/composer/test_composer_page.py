@@ -54,7 +54,8 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
     assert '<span class="composer-entry__number">1.</span>' in html
     assert entry.title in html and entry.url in html and entry.summary in html
     assert "1 comment<" in html and "请补充来源" not in html
-    assert f'href="{reverse("editorial:entry_menu", args=[entry.pk])}" data-menu-link' in html
+    menu = reverse("editorial:entry_menu", args=[entry.pk])
+    assert f'href="{menu}?seen={entry.version}" data-menu-link' in html  # the version shown
     assert 'data-entry-base="/editorial/entries/0/"' in html  # for the edit and move URLs
     assert "data-edit-button" not in html and 'name="title"' in html  # only the add forms
     for section in issue.sections.all():

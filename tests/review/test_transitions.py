@@ -1,6 +1,7 @@
 """Issue and entry transitions through the views: plain form posts and htmx, success and refusal."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -459,3 +460,30 @@ def test_editor_may_not_reopen(editor_client):
     issue = make_published_issue()
     assert editor_client.post(issue_url("issue_reopen", issue), {"comment": "x"}).status_code == 403
     assert refresh(issue).status == IssueStatus.PUBLISHED
+
+
+def test_an_approval_from_the_card_menu_covers_the_text_the_card_showed(
+    reviewer_client, issue_in_review
+):
+    """The card's menu is fetched when it opens: its approve form carries the version the card
+    was drawn with (?seen=), so text saved meanwhile is not approved unread."""
+    entry = entries_of(issue_in_review)[0]
+    shown = entry.version
+    composer = reviewer_client.get(issue_in_review.get_composer_url()).content.decode()
+    menu_link = next(
+        url
+        for url in (
+            reverse("editorial:entry_menu", args=[entry.pk]),
+            reverse("editorial:entry_review", args=[entry.pk]),
+        )
+        if f'href="{url}?seen={shown}"' in composer
+    )
+    Entry.objects.filter(pk=entry.pk).update(version=shown + 1)  # a colleague's save
+    menu = reviewer_client.get(f"{menu_link}?seen={shown}", **HTMX).content.decode()
+    assert f'name="version" value="{shown}"' in menu
+    response = reviewer_client.post(entry_url("entry_approve", entry), {"version": shown}, **HTMX)
+    assert response.status_code == 409
+    assert refresh(entry).status == EntryStatus.SUBMITTED
+    # Without JavaScript the menu is a page showing the entry as it is now: that is approved.
+    page = reviewer_client.get(f"{menu_link}?seen={shown}").content.decode()
+    assert re.findall(r'name="version" value="(\d+)"', page) == [str(shown + 1)]
