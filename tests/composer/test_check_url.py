@@ -45,7 +45,7 @@ def warning(client, url, **params):
 def test_the_same_link_written_differently_is_found_in_another_issue(editor_client, earlier, typed):
     html = warning(editor_client, typed)
     assert "This link is already used once:" in html
-    assert "2024 年第三十期 · 旧栏目 · 旧文章" in html
+    assert "<bdi>2024 年第三十期</bdi> · <bdi>旧栏目</bdi> · <bdi>旧文章</bdi>" in html
     # A published issue: the link goes to the entry on the reader page.
     assert f'href="{reverse("reader:issue", args=[2024, 30])}#s1-e1"' in html
     assert_valid_fragment(html)
@@ -93,3 +93,12 @@ def test_add_and_edit_forms_ask_while_typing(editor_client, issue):
     assert f'data-hx-target="#add-{section.pk}-url-check"' in page
     assert 'data-hx-trigger="input changed delay:400ms"' in page
     assert f'<div class="url-check" id="add-{section.pk}-url-check" aria-live="polite">' in page
+
+
+def test_a_direction_mark_in_one_title_stays_inside_it(editor_client, db):
+    """Titles are kept as typed, right-to-left overrides included: in the same-link note each
+    title is isolated, so one title's override cannot reverse the next one."""
+    make_published_issue(2024, 31, {"栏目\u202e": [("文章\u202e", STORED, "摘要")]})
+    html = warning(editor_client, STORED)
+    assert "<bdi>栏目\u202e</bdi> · <bdi>文章\u202e</bdi>" in html
+    assert_valid_fragment(html)
