@@ -1,6 +1,7 @@
 // The inbox's conveniences on top of htmx and plain forms: drag a card onto a section (the
-// card's own "Add to" form is then submitted, so drag and menu are one path), refusals shown,
-// forms emptied after saving, and the save window's close button. No inline handlers (CSP).
+// card's own "Add to" form is then submitted, so drag and menu are one path), forms emptied
+// after saving, and the save window's close button. Refusals (409, 422) are swapped in by the
+// one htmx protocol (responseHandling in _base.html). No inline handlers (CSP).
 (function () {
   "use strict";
   if (window.digestInboxLoaded) return;
@@ -8,19 +9,6 @@
 
   var DRAG_TYPE = "application/x-digest-inbox-item";
   var dragged = null;
-
-  function inInbox(element) {
-    return element && element.closest && element.closest("[data-inbox], .inbox-popup");
-  }
-
-  // Refusals (409, 422) carry a message or a form with its errors: swap them in.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if ((status === 409 || status === 422) && inInbox(event.detail.elt)) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   // A saved link or paste: empty the form for the next one, keep the focus in it.
   document.addEventListener("htmx:afterRequest", function (event) {

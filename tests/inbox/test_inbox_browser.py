@@ -158,3 +158,30 @@ def test_the_summary_draft_fills_the_field(new_page, pages, settings):
     page.get_by_text("Draft filled in").wait_for()
     assert page.get_by_label("Summary").input_value() == "本文主要介绍了网关。"
     assert Entry.objects.get(pk=entry.pk).summary != "本文主要介绍了网关。"  # nothing saved
+
+
+def test_refusals_are_shown_by_the_one_protocol(new_page, browser_errors, pages):
+    """A refused save and a refused add (422) are swapped in by the pages' htmx
+    responseHandling, with no error script of the inbox's own."""
+    browser_errors.expected_statuses.add(422)
+    make_user("editor", username="ed")
+    issue = make_issue(2024, 71)
+    page = new_page("editor")
+    log_in(page, "ed")
+    page.goto("/editorial/inbox/")
+    page.get_by_label("URL", exact=True).fill("javascript:alert(1)")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator("#inbox-save-form .field__error").wait_for()
+    assert page.get_by_label("URL", exact=True).input_value() == "javascript:alert(1)"
+    assert InboxItem.objects.count() == 0
+
+    page.get_by_label("URL", exact=True).fill(pages.url("/visited"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    card = page.locator(".inbox-card", has_text="别人的页面")
+    card.wait_for()
+    first = issue.sections.order_by("position").first()
+    card.get_by_label("Add to").select_option(label=first.title)
+    issue.sections.all().delete()  # the sections offered are gone meanwhile
+    card.get_by_role("button", name="Add to issue").click()
+    page.locator("#inbox-notice [role=alert]").wait_for()
+    assert Entry.objects.count() == 0
