@@ -100,6 +100,16 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
         assert [k for k in entry["fields"] if k.startswith("msgstr")] == ["msgstr[0]"], entry
 
 
+def test_every_url_refusal_names_the_field_the_same_way():
+    """The form calls the field 链接: every "URL: …" refusal starts with that word in Chinese."""
+    refusals = [e for e in messages() if e["fields"]["msgid"].startswith("URL: ")]
+    assert len(refusals) >= 6
+    odd = [
+        e["fields"]["msgstr"] for e in refusals if not e["fields"]["msgstr"].startswith("链接：")
+    ]
+    assert odd == []
+
+
 def test_msgfmt_accepts_the_catalogue_with_nothing_untranslated_or_fuzzy(tmp_path):
     msgfmt = gettext_tool("msgfmt")
     result = subprocess.run(
