@@ -139,7 +139,8 @@ def vanished(request, gone: Vanished):
 def role_required(check, message=NOT_ALLOWED):
     """A view for users passing `check(user)`. Anonymous users go to the login page (for htmx,
     the whole page goes); others get 403. For htmx, a 403 or 404 raised by the view is a
-    refusal in the live region, not an error page inside a fragment."""
+    refusal in the live region, not an error page inside a fragment; a history restore, which
+    replaces the whole page, gets the error page."""
 
     def decorator(view):
         @wraps(view)
@@ -150,7 +151,7 @@ def role_required(check, message=NOT_ALLOWED):
                     return HttpResponseClientRedirect(login["Location"])
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
-                if request.htmx:
+                if wants_fragment(request):  # a history restore needs the page
                     return refuse(request, str(message), status=403)
                 raise PermissionDenied(message)
             try:
@@ -158,7 +159,7 @@ def role_required(check, message=NOT_ALLOWED):
             except Vanished as gone:
                 return vanished(request, gone)
             except (PermissionDenied, Http404) as error:
-                if not request.htmx:
+                if not wants_fragment(request):
                     raise
                 return refuse(request, error_text(error), status=error_status(error))
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.views.htmx import LIVE_REGION
-from tests.composer.conftest import HTMX, is_full_page
+from tests.composer.conftest import HISTORY_RESTORE, HTMX, is_full_page
 
 
 def assert_live_refusal(response, status: int, words: str):
@@ -45,6 +45,20 @@ def test_a_move_not_possible_is_a_409_and_bad_input_a_422(editor_client, issue):
 def test_reader_role_gets_a_refusal_not_a_page(client, reader_user, name):
     client.force_login(reader_user)
     assert_live_refusal(client.get(reverse(f"editorial:{name}"), **HTMX), 403, "Only")
+
+
+def test_a_history_restore_of_a_refused_page_gets_the_error_page(editor_client, issue):
+    """A history restore replaces the whole page: a refusal (403, 404) is the error page, not
+    a message for a live region that is not there."""
+    restore = HISTORY_RESTORE
+    forbidden = reverse("editorial:review_issue", args=[issue.year, issue.number])
+    response = editor_client.get(forbidden, **restore)
+    assert response.status_code == 403
+    assert "HX-Retarget" not in response and is_full_page(response)
+    gone = reverse("editorial:entry_menu", args=[10**6])
+    response = editor_client.get(gone, **restore)
+    assert response.status_code == 404
+    assert "HX-Retarget" not in response and is_full_page(response)
 
 
 def _editorial_views():
