@@ -7,40 +7,15 @@ Query budget: one query per call, whatever the number of entries or links asked 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from editorial.canonical.data import url_problem
 from editorial.links import url_key
-from editorial.models import Entry, IssueStatus, Section
+from editorial.models import Entry, IssueStatus
+from editorial.selectors.numbering import with_markdown_numbers
 
 SAME_LINKS_SHOWN = 10
-
-
-def _numbered(entries):
-    """Entries annotated with .entry_number (its number in its section, as in the markdown) and
-    .section_index (its section's place among the sections that have entries)."""
-    entry_number = (
-        Entry.objects.filter(section=OuterRef("section"), position__lte=OuterRef("position"))
-        .order_by()
-        .values("section")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    section_index = (
-        Section.objects.filter(
-            issue=OuterRef("section__issue"), position__lte=OuterRef("section__position")
-        )
-        .filter(Exists(Entry.objects.filter(section=OuterRef("pk"))))
-        .order_by()
-        .values("issue")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return entries.annotate(
-        entry_number=Subquery(entry_number), section_index=Subquery(section_index)
-    )
 
 
 def _where(entry, now) -> str:
@@ -59,7 +34,7 @@ def same_link_entries(keys: Iterable[str], *, now=None) -> dict[str, list[Entry]
     if not keys:
         return {}
     now = now or timezone.now()
-    rows = _numbered(
+    rows = with_markdown_numbers(
         Entry.objects.filter(url_key__in=keys).select_related("section__issue")
     ).order_by(
         "-section__issue__year", "-section__issue__number", "section__position", "position", "pk"

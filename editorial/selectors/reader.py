@@ -11,14 +11,15 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from editorial.canonical import CanonicalFormatError, IssueData, markdown_to_issue
-from editorial.models import Entry, Issue, IssueStatus, Revision, Section
+from editorial.models import Entry, Issue, IssueStatus, Revision
 from editorial.search import filter_matching, fold_query, text_matches
+from editorial.selectors.numbering import with_markdown_numbers
 from editorial.state_connection import fetch_one, kept_between_changes
 from editorial.text import clean_text
 
@@ -314,35 +315,15 @@ def _settled_issues(now: datetime):
 
 
 def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
-    # Numbers as in the markdown: a section's place among the sections that have entries, an
-    # entry's place in its section (stored positions may have gaps).
-    entry_number = (
-        Entry.objects.filter(section=OuterRef("section"), position__lte=OuterRef("position"))
-        .order_by()
-        .values("section")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    section_index = (
-        Section.objects.filter(
-            issue=OuterRef("section__issue"),
-            position__lte=OuterRef("section__position"),
-        )
-        .filter(Exists(Entry.objects.filter(section=OuterRef("pk"))))
-        .order_by()
-        .values("issue")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     order = ("-section__issue__year", "-section__issue__number", "section__position", "position")
     # The matching entries are chosen (and limited) first, inside the same statement, so the
     # numbering subqueries run for the entries shown, not for every match.
     chosen = filter_matching(
         Entry.objects.filter(section__issue__in=_settled_issues(now)), fold_query(query)
     ).order_by(*order)
+    # Numbers as in the markdown (stored positions may have gaps).
     rows = (
-        Entry.objects.filter(pk__in=chosen.values("pk")[:limit])
-        .annotate(section_index=Subquery(section_index), entry_number=Subquery(entry_number))
+        with_markdown_numbers(Entry.objects.filter(pk__in=chosen.values("pk")[:limit]))
         .order_by(*order)
         .values_list(
             "section__issue__year",

@@ -170,11 +170,15 @@ def issue_publish(request, year: int, number: int):
             "n": revision.number,
         }
     else:
-        message = _("Published: readers see revision %(n)d of %(issue)s now.") % {
-            "n": revision.number,
-            "issue": issue,
-        }
+        message = _published_now(issue, revision)
     return _issue_done(request, issue, message)
+
+
+def _published_now(issue: Issue, revision) -> str:
+    return _("Published: readers see revision %(n)d of %(issue)s now.") % {
+        "n": revision.number,
+        "issue": issue,
+    }
 
 
 @publisher_required
@@ -225,11 +229,7 @@ def issue_publish_now(request, year: int, number: int):
         revision = workflow.issue_publish_now(issue, by=request.user)
     except REFUSALS as error:
         return _issue_refused(request, issue, error)
-    message = _("Published: readers see revision %(n)d of %(issue)s now.") % {
-        "n": revision.number,
-        "issue": issue,
-    }
-    return _issue_done(request, issue, message)
+    return _issue_done(request, issue, _published_now(issue, revision))
 
 
 @publisher_required
