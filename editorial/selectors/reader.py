@@ -6,6 +6,7 @@ reopened issue stays readable in its last published form and a scheduled one app
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -314,29 +315,68 @@ def _settled_issues(now: datetime):
     )
 
 
-def _live_hits(query: str, now: datetime, limit: int) -> list[SearchHit]:
-    order = ("-section__issue__year", "-section__issue__number", "section__position", "position")
-    # The matching entries are chosen (and limited) first, inside the same statement, so the
-    # numbering subqueries run for the entries shown, not for every match.
+_SEARCH_ORDER = (
+    "-section__issue__year",
+    "-section__issue__number",
+    "section__position",
+    "position",
+)
+
+
+def _live_matches(query: str, now: datetime, limit: int) -> list[tuple[int, int, int]]:
+    """(year, number, pk) of the matching entries of settled issues, in reading order, at most
+    `limit`: no text and no numbering, so a common word costs little however many it finds."""
     chosen = filter_matching(
         Entry.objects.filter(section__issue__in=_settled_issues(now)), fold_query(query)
-    ).order_by(*order)
-    # Numbers as in the markdown (stored positions may have gaps).
-    rows = (
-        with_markdown_numbers(Entry.objects.filter(pk__in=chosen.values("pk")[:limit]))
-        .order_by(*order)
-        .values_list(
-            "section__issue__year",
-            "section__issue__number",
-            "section_index",
-            "entry_number",
-            "section__title",
-            "title",
-            "url",
-            "summary",
-        )
     )
-    return [SearchHit(*row) for row in rows]
+    return list(
+        chosen.order_by(*_SEARCH_ORDER).values_list(
+            "section__issue__year", "section__issue__number", "pk"
+        )[:limit]
+    )
+
+
+def _live_hits(pks: list[int]) -> dict[int, SearchHit]:
+    """The hits of entries `pks`, numbered as in the markdown (one query)."""
+    rows = with_markdown_numbers(Entry.objects.filter(pk__in=pks)).values_list(
+        "pk",
+        "section__issue__year",
+        "section__issue__number",
+        "section_index",
+        "entry_number",
+        "section__title",
+        "title",
+        "url",
+        "summary",
+    )
+    return {pk: SearchHit(*hit) for pk, *hit in rows}
+
+
+class SearchResults(Sequence):
+    """The hits of one search in reading order (newest issue first). Their order and number
+    come from the light match query; a slice (a page of results, as Paginator takes it) stays
+    unread until it is iterated, which reads the full rows it holds in one query, so a page
+    costs the same whether the query matched 3 entries or 500."""
+
+    def __init__(self, order: list[tuple[str, object]]):
+        self._order = order  # ("live", entry pk) or ("frozen", SearchHit)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return SearchResults(self._order[index])  # still unread: a page reads on use
+        return self._load([self._order[index]])[0]
+
+    def __iter__(self):
+        return iter(self._load(self._order))
+
+    @staticmethod
+    def _load(order) -> list[SearchHit]:
+        pks = [value for kind, value in order if kind == "live"]
+        live = _live_hits(pks) if pks else {}
+        return [live[value] if kind == "live" else value for kind, value in order]
 
 
 def _frozen_hits(query: str, now: datetime) -> list[SearchHit]:
@@ -384,12 +424,22 @@ def clean_search_query(raw: str) -> tuple[str, bool]:
     return query, False
 
 
-def search_entries(query: str, now: datetime, limit: int = SEARCH_MAX_RESULTS) -> list[SearchHit]:
+def search_entries(query: str, now: datetime, limit: int = SEARCH_MAX_RESULTS) -> SearchResults:
     """Entries of visible issues whose NFKC case-folded title or summary contains the NFKC
     case-folded `query` (editorial.search), whatever the issue's state; newest issue first,
-    at most limit + 1 of them so the caller can tell there were more (two queries)."""
+    at most limit + 1 of them so the caller can tell there were more. Two queries find them
+    (live entries, frozen revisions); reading a page of them is one more (SearchResults)."""
     if not query:
-        return []
-    hits = _live_hits(query, now, limit + 1) + _frozen_hits(query, now)
-    hits.sort(key=lambda h: (-h.year, -h.number, h.section_index, h.entry_number))
-    return hits[: limit + 1]
+        return SearchResults([])
+    # Live matches and frozen ones never share an issue (a reopened issue is read from its
+    # revision), so the issue decides the order between them and each keeps its own inside.
+    keyed = [
+        ((-year, -number, i), ("live", pk))
+        for i, (year, number, pk) in enumerate(_live_matches(query, now, limit + 1))
+    ]
+    keyed += [
+        ((-hit.year, -hit.number, hit.section_index, hit.entry_number), ("frozen", hit))
+        for hit in _frozen_hits(query, now)
+    ]
+    keyed.sort(key=lambda pair: pair[0])
+    return SearchResults([entry for _, entry in keyed[: limit + 1]])

@@ -22,8 +22,8 @@ READER_PAGES = [
     ("/issues/2024/32.md", 2, 1),
     ("/issues/2024/32/r/1.md", 2, 1),
     ("/feed.xml", 2, 1),
-    ("/search/?" + urlencode({"q": "标题"}), 2, 2),
-    ("/search/?" + urlencode({"q": "标题", "page": 2}), 2, 2),
+    ("/search/?" + urlencode({"q": "标题"}), 3, 3),
+    ("/search/?" + urlencode({"q": "标题", "page": 2}), 3, 3),
 ]
 
 
@@ -73,3 +73,16 @@ def test_preview_query_count_does_not_grow_with_entries(client):
             assert client.get(f"/issues/2024/{number}/preview/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_search_page_reads_the_full_rows_of_its_own_hits_only(client, archive_of, monkeypatch):
+    """However many entries match, the text and numbering are read for the page shown."""
+    from editorial.selectors import reader as selectors
+    from editorial.views.reader import SEARCH_PAGE_SIZE
+
+    read = []
+    original = selectors._live_hits
+    monkeypatch.setattr(selectors, "_live_hits", lambda pks: read.append(len(pks)) or original(pks))
+    html = client.get("/search/", {"q": "标题", "page": 2}).content.decode()
+    assert f"{archive_of} entries match" in html
+    assert read == [min(SEARCH_PAGE_SIZE, archive_of)]  # page 2 of 10 hits is their only page
