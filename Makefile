@@ -9,7 +9,7 @@ PORT ?= 8000
 # The interpreter named by .python-version: python3.13 on PATH (pyenv's shim reads the file too).
 BOOTSTRAP_PYTHON := $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || command -v python3 2>/dev/null)
 
-.PHONY: help install install-production run test lint bench serve migrate demo lock clean
+.PHONY: help install install-production run test lint bench serve migrate demo lock clean screenshots
 
 help:
 	@echo "make run    set up, migrate, load the demo issue and accounts, serve on http://$(HOST):$(PORT)"
@@ -68,6 +68,10 @@ serve: install-production
 
 bench: install
 	$(PY) bench/run.py
+
+# The composer's pictures in docs/ (README, "Composing"), taken again with Debian's Chromium.
+screenshots: install
+	$(PY) docs/screenshots.py
 
 # Re-pin every dependency (with hashes) after a change to pyproject.toml: production first, then
 # the development lock constrained to the same production pins.
