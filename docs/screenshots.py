@@ -60,7 +60,7 @@ def wait_until_serving(url: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit("the development server stopped; see its output above")
         try:
-            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - our own loopback server
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - the loopback server started above
         except OSError:
             time.sleep(0.1)
         else:
