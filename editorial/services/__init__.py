@@ -8,7 +8,7 @@ a row, when one is gone), refuses changes to a published issue
 Statuses are chosen by editorial.workflow, never here.
 """
 
-from editorial.services.comments import comment_add, presence_touch
+from editorial.services.comments import comment_add
 from editorial.services.entries import (
     EditConflict,
     EntryGone,
@@ -19,6 +19,7 @@ from editorial.services.entries import (
     entry_update,
 )
 from editorial.services.issues import issue_create, next_issue_number
+from editorial.services.presence import presence_leave, presence_seen
 from editorial.services.quick_add import entries_quick_add, parse_quick_add
 from editorial.services.sections import (
     SectionNotEmpty,
@@ -43,7 +44,8 @@ __all__ = [
     "issue_create",
     "next_issue_number",
     "parse_quick_add",
-    "presence_touch",
+    "presence_leave",
+    "presence_seen",
     "section_create",
     "section_delete",
     "section_move",

@@ -1,16 +1,11 @@
-"""Comments on entries, and who has an issue open in the composer."""
-
-import datetime
+"""Comments on entries."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial import audit, guards
-from editorial.models import Comment, Presence
-
-PRESENCE_WINDOW = datetime.timedelta(seconds=60)
+from editorial.models import Comment
 
 
 @transaction.atomic
@@ -32,18 +27,3 @@ def comment_add(entry, *, by, body, parent=None) -> Comment:
         data={"comment": comment.pk, "parent": parent.pk if parent else None},
     )
     return comment
-
-
-def presence_touch(issue, *, user, now=None) -> list:
-    """Record that `user` has the issue open now; return the other users seen on it in the
-    last 60 seconds, by username. Not audited."""
-    guards.require_editor(user)
-    now = now or timezone.now()
-    Presence.objects.update_or_create(issue=issue, user=user, defaults={"seen_at": now})
-    others = (
-        Presence.objects.filter(issue=issue, seen_at__gte=now - PRESENCE_WINDOW)
-        .exclude(user=user)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    return [presence.user for presence in others]

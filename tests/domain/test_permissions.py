@@ -103,7 +103,7 @@ def test_others_cannot_submit_or_edit(draft_issue, who):
     with pytest.raises(PermissionDenied):
         services.issue_create(year=2030, number=1, by=user)
     with pytest.raises(PermissionDenied):
-        services.presence_touch(draft_issue, user=user)
+        services.presence_seen(draft_issue, user=user)
     assert audit_count(draft_issue) == 0
     assert Entry.objects.get(pk=entry.pk).status == EntryStatus.DRAFT
 

@@ -18,6 +18,7 @@ from editorial.models import (
     Section,
 )
 from editorial.services import EditConflict
+from editorial.services.presence import PRESENCE_EXPIRY
 from editorial.workflow import TransitionError, entry_request_changes
 from tests.domain.helpers import (
     assert_contiguous,
@@ -487,21 +488,21 @@ def test_comment_add_and_answer(editor, reviewer, draft_issue):
     assert Comment.objects.count() == 2
 
 
-def test_presence_returns_the_others_seen_in_the_last_minute(editor, reviewer, draft_issue):
+def test_presence_returns_the_others_seen_within_the_expiry(editor, reviewer, draft_issue):
     now = timezone.now()
     third = make_user("editor", username="zoe")
     stale = make_user("editor", username="old")
     Presence.objects.create(
-        issue=draft_issue, user=stale, seen_at=now - datetime.timedelta(seconds=61)
+        issue=draft_issue, user=stale, seen_at=now - PRESENCE_EXPIRY - datetime.timedelta(seconds=1)
     )
     Presence.objects.create(
-        issue=draft_issue, user=third, seen_at=now - datetime.timedelta(seconds=59)
+        issue=draft_issue, user=third, seen_at=now - PRESENCE_EXPIRY + datetime.timedelta(seconds=1)
     )
     other_issue = make_issue(2024, 80)
     Presence.objects.create(issue=other_issue, user=reviewer, seen_at=now)
 
-    assert services.presence_touch(draft_issue, user=editor, now=now) == [third]
-    assert services.presence_touch(draft_issue, user=reviewer, now=now) == [editor, third]
-    assert services.presence_touch(draft_issue, user=editor, now=now) == [reviewer, third]
+    assert services.presence_seen(draft_issue, user=editor, now=now) == [third]
+    assert services.presence_seen(draft_issue, user=reviewer, now=now) == [editor, third]
+    assert services.presence_seen(draft_issue, user=editor, now=now) == [reviewer, third]
     assert Presence.objects.filter(issue=draft_issue, user=editor).count() == 1
     assert audit_count(draft_issue) == 0
