@@ -11,7 +11,8 @@
 - A change to a row someone removed meanwhile (`guards.Vanished`, raised by the services) is a
   409 naming who removed it, with the "changed" event so the page redraws (`vanished`).
 - Refusals (`refuse`): 403 not allowed, 404 gone, 409 not possible now, 422 bad input. For htmx the
-  message goes into the page's live region (the composer's notice, else `#live-region`); a plain
+  message goes into the page's live region (the composer's or the inbox's notice, else
+  `#live-region`); a plain
   post gets it as a message on the page it is sent back to. htmx's `responseHandling` (in
   _base.html) swaps 4xx fragments like any other, so no screen needs its own error script.
 """
@@ -33,9 +34,10 @@ from editorial import roles
 from editorial.guards import TransitionError, Vanished
 
 CHANGED_EVENT = "issue-changed"
-# Where an htmx refusal is shown: the composer's notice when the page has one, else the live
-# region every editorial page carries (_base.html). querySelector takes the first in the page.
-LIVE_REGION = "#composer-notice, #live-region"
+# Where an htmx refusal is shown: the page's own notice (composer, inbox) when it has one, else
+# the live region every editorial page carries at its end (_base.html). querySelector takes the
+# first in the page.
+LIVE_REGION = "#composer-notice, #inbox-notice, #live-region"
 
 NOT_ALLOWED = gettext_lazy("You are not allowed to do this.")
 GONE = gettext_lazy("This is no longer there: someone may have deleted it. Reload the page.")

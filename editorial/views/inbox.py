@@ -1,7 +1,6 @@
 """The inbox (素材箱): saved links, the bookmarklet's save page, paste of many links, and
 "add to issue" (drag onto a section, or pick it from the menu)."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from editorial.services import inbox as inbox_services
 from editorial.views.htmx import (
     editor_required,
     redirect_after_post,
+    refuse,
     render_view,
     wants_fragment,
 )
@@ -100,15 +100,10 @@ def _cards_added(request, items, notice: str):
     return render_view(request, TEMPLATE, context, partial="cards_added")
 
 
-def _notice_error(request, message: str, *, status=409, back=None):
-    """A refusal: the notice for htmx, the message on the inbox page for a plain post."""
-    if not wants_fragment(request):
-        return redirect_after_post(request, back or _inbox_url(), message, level=messages.ERROR)
-    response = render_view(
-        request, TEMPLATE, {"notice_error": message}, partial="notice", status=status
-    )
-    retarget(response, "#inbox-notice")
-    return reswap(response, "innerHTML")
+def _refuse(request, message: str, *, status: int):
+    """A refusal in the one protocol (views.htmx.refuse): the inbox's notice for htmx, the
+    message on the inbox page for a plain post."""
+    return refuse(request, message, status=status, fallback_url=_inbox_url())
 
 
 def _form_error(request, partial: str, target: str, context: dict):
@@ -187,7 +182,7 @@ def inbox_item_state(request, item_pk):
     item = get_object_or_404(InboxItem, pk=item_pk)
     form = InboxStateForm(request.POST)
     if not form.is_valid():
-        return _notice_error(request, _("Say what to do with this link."), status=422)
+        return _refuse(request, _("Say what to do with this link."), status=422)
     action = form.cleaned_data["action"]
     try:
         if action == "refetch":
@@ -197,7 +192,7 @@ def inbox_item_state(request, item_pk):
             item = inbox_services.inbox_set_state(item, action, by=request.user)
             note = _("Dismissed.") if action == "dismiss" else _("Back in the inbox.")
     except TransitionError as error:
-        return _notice_error(request, error.message)
+        return _refuse(request, error.message, status=409)
     if wants_fragment(request):
         return _card_response(request, item, notice=note)
     return redirect_after_post(request, _inbox_url(request.POST.get("state", "new")), note)
@@ -215,17 +210,17 @@ def inbox_add(request, item_pk):
         return render_view(request, "editorial/inbox_item.html", context, partial="card")
     form = InboxAddForm(request.POST)
     if not form.is_valid():
-        return _notice_error(request, _("Choose a section to add the link to."), status=422)
+        return _refuse(request, _("Choose a section to add the link to."), status=422)
     section = Section.objects.select_related("issue").filter(pk=form.cleaned_data["section"])
     section = section.first()
     if section is None:
-        return _notice_error(request, _("That section no longer exists."), status=422)
+        return _refuse(request, _("That section no longer exists."), status=422)
     try:
         entry = inbox_services.inbox_add_to_issue(item, section=section, by=request.user)
     except TransitionError as error:
-        return _notice_error(request, error.message)
+        return _refuse(request, error.message, status=409)
     except ValidationError as error:
-        return _notice_error(request, " ".join(error.messages), status=422)
+        return _refuse(request, " ".join(error.messages), status=422)
     note = _("Added “%(title)s” to %(issue)s, “%(section)s”.") % {
         "title": entry.title,
         "issue": section.issue.label,

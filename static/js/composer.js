@@ -160,8 +160,8 @@
     showNotice(message("offline-message", "The server could not be reached: nothing was changed."));
   });
 
-  // Notices can be dismissed (the button only makes sense with JavaScript, so it starts hidden);
-  // plain reports of what happened go away by themselves, an undo offer stays.
+  // Notices can be dismissed (notices.js; the button only makes sense with JavaScript, so it
+  // starts hidden); plain reports of what happened go away by themselves, an undo offer stays.
   var noticeTimer = null;
 
   function initNotice() {
@@ -173,15 +173,6 @@
       noticeTimer = window.setTimeout(function () { notice.textContent = ""; }, 8000);
     }
   }
-
-  document.addEventListener("click", function (event) {
-    var close = event.target.closest("[data-notice-close]");
-    if (!close) return;
-    var notice = close.closest("#composer-notice, #live-region");
-    if (notice) notice.textContent = "";
-    var main = document.getElementById("main");
-    if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
-  });
 
   function showNotice(text) {
     var notice = document.getElementById("composer-notice") || document.getElementById("live-region");

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from editorial.models import AuditEvent, Entry, EntryStatus, InboxItem, IssueStatus
 from editorial.services import inbox as inbox_services
+from editorial.views.htmx import LIVE_REGION
 from tests.factories import make_issue, make_published_issue, make_user
 from tests.inbox.servers import WECHAT_ARTICLE, html, local_server
 
@@ -215,7 +216,8 @@ def test_adding_to_no_section_is_a_message(editor_client, section):
         reverse("editorial:inbox_add", args=[item.pk]), {"section": section}, **HTMX
     )
     assert response.status_code == 422
-    assert b"inbox-notice--error" in response.content
+    assert b"composer-notice--error" in response.content
+    assert response["HX-Retarget"] == LIVE_REGION
 
 
 def test_dismiss_and_restore(editor_client):

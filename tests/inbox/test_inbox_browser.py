@@ -185,3 +185,5 @@ def test_refusals_are_shown_by_the_one_protocol(new_page, browser_errors, pages)
     card.get_by_role("button", name="Add to issue").click()
     page.locator("#inbox-notice [role=alert]").wait_for()
     assert Entry.objects.count() == 0
+    page.locator("#inbox-notice").get_by_role("button", name="Dismiss").click()
+    page.locator("#inbox-notice [role=alert]").wait_for(state="detached")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from editorial import services
 from editorial.guards import Vanished
 from editorial.models import Entry
+from editorial.views.htmx import LIVE_REGION
 from tests.composer.conftest import assert_valid_fragment, assert_valid_html
 from tests.factories import make_issue, make_user
 from tests.record.conftest import HTMX, client_for
@@ -146,7 +147,7 @@ def test_7_reviewing_an_entry_someone_deleted_says_who(writer, reviewer):
     response = client.post(approve, {"version": 1}, **HTMX)
     assert response.status_code == 409
     # The one protocol: the refusal goes to the page's live region, and "issue-changed" redraws.
-    assert response["HX-Retarget"] == "#composer-notice, #live-region"
+    assert response["HX-Retarget"] == LIVE_REGION
     assert "issue-changed" in response["HX-Trigger"]
     assert "other removed it at" in response.content.decode()
     plain = client.post(reverse("editorial:comment_create", args=[entry.pk]), {"body": "?"})
