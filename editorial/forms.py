@@ -177,7 +177,11 @@ class EntryForm(ServiceErrorsMixin, EditorialForm):
                 "data-hx-swap": "innerHTML",
                 "data-hx-sync": "this:replace",
                 "data-hx-vals": json.dumps(
-                    {"entry": str(entry_pk or ""), "issue": str(issue_pk or "")}
+                    {
+                        "field": self["url"].html_name,
+                        "entry": str(entry_pk or ""),
+                        "issue": str(issue_pk or ""),
+                    }
                 ),
             }
         )

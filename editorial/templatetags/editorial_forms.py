@@ -6,6 +6,7 @@ that place (same prefix)."""
 from django import template
 
 from editorial.forms import EntryForm, MoveForm, QuickAddForm, SectionForm
+from editorial.forms_inbox import InboxAddForm
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 
 register = template.Library()
@@ -70,3 +71,8 @@ def reply_form(comment_pk):
 @register.simple_tag
 def publish_form(action, at=""):
     return PublishForm.shown(action, at or "")
+
+
+@register.simple_tag
+def inbox_add_form(item, targets):
+    return InboxAddForm.for_item(item, targets)
