@@ -232,6 +232,22 @@ class EntryForm(ServiceErrorsMixin, EditorialForm):
         return url
 
 
+class UrlCheckForm(EditorialForm):
+    """The page that says whether a link is already used (GET): its one field, described by
+    the result below it."""
+
+    url = LimitedText(
+        label=_("URL"),
+        limit=model_limit(Entry, "url"),
+        widget=forms.URLInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "check-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["url"].describedby = ("-result",)
+
+
 class SectionForm(ServiceErrorsMixin, EditorialForm):
     """A section's title: the rename form of each section (`rename-<pk>`) and the composer's
     form that adds a section (`section-create`)."""

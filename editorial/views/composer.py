@@ -15,6 +15,7 @@ from editorial import workflow
 from editorial.audit import action_label
 from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
+from editorial.forms import UrlCheckForm
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
 from editorial.selectors.live import issue_version
@@ -244,6 +245,7 @@ def check_url(request):
         "url": url,
         "matches": duplicates_for(url, exclude_entry=_int_or_none(request.GET.get("entry"))),
         "current_issue": _int_or_none(request.GET.get("issue")),
+        "form": UrlCheckForm(initial={"url": url}),
     }
     response = render_view(request, "editorial/check_url.html", context, partial="warning")
     response["Cache-Control"] = "no-store"

@@ -262,3 +262,13 @@ def test_the_url_check_reads_the_field_under_its_prefixed_name(editor_client, bu
     assert "This link is already used once" in plain.content.decode()
     odd = editor_client.get(check, {"field": "<x>", "url": used}, **HTMX)
     assert "This link is already used once" in odd.content.decode()
+
+
+def test_the_url_check_page_field_is_labelled_limited_and_described(editor_client, busy_issue):
+    html = editor_client.get(reverse("editorial:check_url"), {"url": "https://x.org/"})
+    page = Page(html.content.decode())
+    assert_fields_are_labelled_and_described(page)
+    field = page.named("url")[0]
+    assert (field["id"], field["aria-describedby"]) == ("check-url", "check-url-result")
+    assert field["maxlength"] == str(model_limit(Entry, "url"))
+    assert field["value"] == "https://x.org/"
