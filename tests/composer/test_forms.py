@@ -2,11 +2,13 @@
 field, ids unique on a page with many forms, aria-describedby naming elements that exist, and
 posts under the form's prefix (as the page sends them) or without it, through htmx and plain."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
+from editorial import services
 from editorial.form_rendering import model_limit
 from editorial.models import Comment, Entry, EntryStatus, IssueStatus, Section
 from tests.composer.conftest import HTMX
@@ -272,3 +274,31 @@ def test_the_url_check_page_field_is_labelled_limited_and_described(editor_clien
     assert (field["id"], field["aria-describedby"]) == ("check-url", "check-url-result")
     assert field["maxlength"] == str(model_limit(Entry, "url"))
     assert field["value"] == "https://x.org/"
+
+
+def test_a_save_to_a_deleted_entry_offers_the_text_to_the_sections_add_form(
+    editor_client, busy_issue, editor
+):
+    """The edit form's post (prefixed) to an entry deleted meanwhile: 409 with the text kept,
+    and its "add my text as a new entry" posts it as that section's add form does."""
+    entry = Entry.objects.filter(section__issue=busy_issue).first()
+    section = entry.section
+    form = Page(
+        editor_client.get(reverse("editorial:entry_edit", args=[entry.pk])).content.decode()
+    )
+    typed = {field["name"]: field.get("value", "") for field in form.fields if "name" in field}
+    typed.update({f"edit-{entry.pk}-title": "我的标题", f"edit-{entry.pk}-summary": "我的摘要"})
+    typed[f"edit-{entry.pk}-version"] = str(entry.version)
+    services.entry_delete(entry, by=make_user("editor", username="other"))
+    response = editor_client.post(reverse("editorial:entry_edit", args=[entry.pk]), typed)
+    assert response.status_code == 409
+    html = response.content.decode()
+    kept = re.findall(rf'<input type="hidden" name="(add-{section.pk}-\w+)" value="([^"]*)"', html)
+    assert dict(kept) == {
+        f"add-{section.pk}-title": "我的标题",
+        f"add-{section.pk}-url": entry.url,
+        f"add-{section.pk}-summary": "我的摘要",
+    }
+    added = editor_client.post(reverse("editorial:entry_create", args=[section.pk]), dict(kept))
+    assert added.status_code == 302
+    assert section.entries.filter(title="我的标题", summary="我的摘要").exists()
