@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.syndication",
+    "django.forms",
     "django_htmx",
     "django_tasks_db",
     "editorial",
@@ -98,6 +99,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates: templates/forms/field.html is every field group
+# (label, input, help, errors and the ARIA between them); Django's own widget templates stay.
+FORM_RENDERER = "editorial.form_rendering.FormRenderer"
 
 # Database: DATABASE_URL, or an SQLite file in the project (WAL journal, see editorial/apps.py).
 DATABASES = {

@@ -1,14 +1,16 @@
 """Forms of the composer screens. They only collect input: the rules themselves live in
 rules.py and the services, whose ValidationError messages are put back on the form's fields."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editorial.form_rendering import EditorialForm, LimitedText, bind, model_limit
 from editorial.guards import TransitionError, Vanished
-from editorial.links import MAX_URL_LENGTH
-from editorial.models import Issue
-from editorial.rules import SECTION_TITLE_MAX, SUMMARY_MAX, TITLE_MAX
+from editorial.models import Entry, Issue, Section
 from editorial.text import clean_text
 
 QUICK_ADD_MAX = 100_000
@@ -44,7 +46,7 @@ class ServiceErrorsMixin:
                 self.add_error(None, message)
 
 
-class PlainTextField(forms.CharField):
+class PlainTextField(LimitedText):
     """Text by the plain-text rule (text.clean_text) before any check, so that a NUL or another
     character no document can carry is removed as the rule says, not refused."""
 
@@ -52,19 +54,55 @@ class PlainTextField(forms.CharField):
         return clean_text(super().to_python(value))
 
 
-class IssueCreateForm(ServiceErrorsMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=1000, max_value=9999)
-    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=9999)
+class IssueCreateForm(ServiceErrorsMixin, EditorialForm):
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=1000,
+        max_value=9999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    number = forms.IntegerField(
+        label=_("Number"),
+        min_value=1,
+        max_value=9999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     sections = forms.MultipleChoiceField(
-        label=_("Sections from the previous issue"), required=False
+        label=_("Sections from the previous issue"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     extra_sections = forms.CharField(
-        label=_("More sections, one title per line"), required=False, widget=forms.Textarea
+        label=_("More sections, one title per line"),
+        required=False,
+        help_text=_("You can also add sections later in the composer."),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, previous_titles=(), **kwargs):
+    def __init__(self, *args, previous_titles=(), suggestion=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sections"].choices = [(title, title) for title in previous_titles]
+        if not previous_titles:
+            self.fields["extra_sections"].label = _("Section titles, one per line")
+        # Typing a year asks for the page again, which suggests that year's next number.
+        url = reverse("editorial:issue_create")
+        self.fields["year"].widget.attrs.update(
+            {
+                "data-hx-get": url,
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#issue-number-field",
+                "data-hx-select": "#issue-number-field",
+                "data-hx-swap": "outerHTML",
+            }
+        )
+        number = self.fields["number"]
+        if suggestion:
+            number.help_text = _(
+                "Suggested for %(year)s: %(number)s, the year's last issue plus one."
+            ) % {"year": suggestion[0], "number": suggestion[1]}
+        else:
+            number.help_text = _("Suggested: the year's last issue plus one.")
+        number.widget.attrs["data-suggested"] = f"#{self['number'].auto_id}_helptext"
 
     def clean(self):
         cleaned = super().clean()
@@ -90,17 +128,96 @@ class IssueCreateForm(ServiceErrorsMixin, forms.Form):
         return result
 
 
-class EntryForm(ServiceErrorsMixin, forms.Form):
-    """Title, URL and summary; the version the edit started from (absent when creating)."""
+class EntryForm(ServiceErrorsMixin, EditorialForm):
+    """Title, URL and summary; the version the edit started from (absent when creating).
 
-    title = PlainTextField(label=_("Title"), max_length=TITLE_MAX * 2, required=False)
-    url = forms.CharField(label=_("URL"), max_length=MAX_URL_LENGTH * 2, required=False)
+    One per entry being edited (prefix `edit-<entry pk>`) and one per section to add to
+    (`add-<section pk>`): for_entry and for_section make them, empty or bound to a POST."""
+
+    title = PlainTextField(
+        label=_("Title"),
+        limit=model_limit(Entry, "title"),
+        error_messages={"required": _("Title: it cannot be empty.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    url = LimitedText(
+        label=_("URL"),
+        limit=model_limit(Entry, "url"),
+        error_messages={"required": _("URL: it cannot be empty.")},
+        widget=forms.URLInput(
+            attrs={"inputmode": "url", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        template_name="forms/url_field.html",
+    )
     summary = PlainTextField(
-        label=_("Summary"), max_length=SUMMARY_MAX * 2, required=False, widget=forms.Textarea
+        label=_("Summary"),
+        limit=model_limit(Entry, "summary"),
+        required=False,
+        help_text=_("Plain text, needed before review. Links in it become clickable for readers."),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
     )
+
+    def __init__(self, *args, issue_pk=None, entry_pk=None, check_on_load=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.issue_pk = issue_pk
+        self.duplicates = []
+        url = self.fields["url"]
+        # The live check of the link (is it already used?) answers into the element named by
+        # the "-check" suffix, which describes the field.
+        url.describedby = ("-check",)
+        url.widget.attrs.update(
+            {
+                "data-hx-get": reverse("editorial:check_url"),
+                "data-hx-trigger": ("load, " if check_on_load else "")
+                + "input changed delay:400ms",
+                "data-hx-target": f"#{self['url'].auto_id}-check",
+                "data-hx-swap": "innerHTML",
+                "data-hx-sync": "this:replace",
+                "data-hx-vals": json.dumps(
+                    {
+                        "field": self["url"].html_name,
+                        "entry": str(entry_pk or ""),
+                        "issue": str(issue_pk or ""),
+                    }
+                ),
+            }
+        )
+
+    @classmethod
+    def for_entry(cls, entry, data=None, **kwargs):
+        """The edit form of `entry` (its text as initial values when not bound)."""
+        kwargs.setdefault("check_on_load", True)
+        issue_pk = entry.section.issue_id if entry.section_id else None
+        options = {"issue_pk": issue_pk, "entry_pk": entry.pk, **kwargs}
+        prefix = f"edit-{entry.pk}"
+        if data is not None:
+            return bind(cls, data, prefix=prefix, **options)
+        options.setdefault(
+            "initial",
+            {
+                "title": entry.title,
+                "url": entry.url,
+                "summary": entry.summary,
+                "version": entry.version,
+            },
+        )
+        return cls(prefix=prefix, **options)
+
+    @classmethod
+    def for_section(cls, section, data=None, **kwargs):
+        """The form that adds an entry at the end of `section`."""
+        kwargs = {"issue_pk": section.issue_id, **kwargs}
+        prefix = f"add-{section.pk}"
+        if data is not None:
+            return bind(cls, data, prefix=prefix, **kwargs)
+        return cls(prefix=prefix, **kwargs)
+
+    def typed(self, name: str) -> str:
+        """What was posted for field `name`, as typed (empty when absent)."""
+        return self.data.get(self.add_prefix(name), "") if self.is_bound else ""
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -115,24 +232,97 @@ class EntryForm(ServiceErrorsMixin, forms.Form):
         return url
 
 
-class SectionForm(ServiceErrorsMixin, forms.Form):
-    title = PlainTextField(label=_("Section title"), max_length=SECTION_TITLE_MAX * 2)
+class UrlCheckForm(EditorialForm):
+    """The page that says whether a link is already used (GET): its one field, described by
+    the result below it."""
 
-
-class QuickAddForm(ServiceErrorsMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Paste entries"), max_length=QUICK_ADD_MAX, strip=False, widget=forms.Textarea
+    url = LimitedText(
+        label=_("URL"),
+        limit=model_limit(Entry, "url"),
+        widget=forms.URLInput(attrs={"inputmode": "url", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "check-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["url"].describedby = ("-result",)
 
-class MoveForm(forms.Form):
+
+class SectionForm(ServiceErrorsMixin, EditorialForm):
+    """A section's title: the rename form of each section (`rename-<pk>`) and the composer's
+    form that adds a section (`section-create`)."""
+
+    title = PlainTextField(
+        label=_("New section title"),
+        limit=model_limit(Section, "title"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    CREATE = "section-create"
+
+    @classmethod
+    def for_rename(cls, section, data=None):
+        prefix = f"rename-{section.pk}"
+        if data is not None:
+            return bind(cls, data, prefix=prefix)
+        return cls(prefix=prefix, initial={"title": section.title})
+
+    @classmethod
+    def for_create(cls, data=None):
+        if data is not None:
+            return bind(cls, data, prefix=cls.CREATE)
+        return cls(prefix=cls.CREATE)
+
+
+class QuickAddForm(ServiceErrorsMixin, EditorialForm):
+    """Several entries pasted at once into a section (`quick-<section pk>`)."""
+
+    text = forms.CharField(
+        label=_("Paste entries"),
+        max_length=QUICK_ADD_MAX,
+        strip=False,
+        help_text=_(
+            "One entry per block, blocks separated by an empty line: the title, then the URL, "
+            "then the summary (optional). A fragment of an issue in its markdown format works "
+            "too. Nothing is added unless every entry is right."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    @classmethod
+    def for_section(cls, section, data=None):
+        prefix = f"quick-{section.pk}"
+        if data is not None:
+            return bind(cls, data, prefix=prefix)
+        return cls(prefix=prefix)
+
+
+class MoveForm(EditorialForm):
     """Where to move an entry or a section: one step up or down, a 1-based position, and for
-    entries another section of the same issue."""
+    entries another section of the same issue. The buttons, the drag and drop and the form
+    post the same plain names; the form's ids are the entry's (for_entry)."""
 
     direction = forms.ChoiceField(choices=[("up", _("up")), ("down", _("down"))], required=False)
     # Bounded as the columns are: a position is a 32-bit integer, an id a 64-bit one.
-    position = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
-    section = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text=_("1 is the top; empty or a number past the end puts it last."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    section = forms.IntegerField(
+        label=_("Section"), min_value=1, max_value=2**63 - 1, required=False, widget=forms.Select
+    )
+
+    @classmethod
+    def for_entry(cls, entry, sections):
+        """The form that moves `entry` to a position in one of `sections` (its own chosen)."""
+        form = cls(auto_id=f"move-{entry.pk}-%s", initial={"section": entry.section_id})
+        choices = [(section.pk, section.title) for section in sections]
+        form.fields["section"].widget.choices = choices
+        return form.focus("section")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,8 @@
 """The composer page and its live panels: preview, markdown download, presence, history and the
 duplicate-link check."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +15,7 @@ from editorial import workflow
 from editorial.audit import action_label
 from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
+from editorial.forms import UrlCheckForm
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
 from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
 from editorial.selectors.live import issue_version
@@ -226,16 +229,23 @@ def _int_or_none(value):
         return None
 
 
+_FIELD_NAME = re.compile(r"^[a-z0-9-]{1,60}$")
+
+
 @editor_required
 @require_http_methods(READ_ONLY)
 def check_url(request):
     """Entries anywhere whose link equals ?url= once normalised (except ?entry=): a warning
-    for the field being typed in (htmx), or the same check as a page."""
-    url = request.GET.get("url", "").strip()
+    for the field being typed in (htmx), or the same check as a page. An entry form's URL field
+    sends its value under its own (prefixed) name, which ?field= names."""
+    field = request.GET.get("field", "")
+    name = field if _FIELD_NAME.match(field) else "url"
+    url = request.GET.get(name, "").strip()
     context = {
         "url": url,
         "matches": duplicates_for(url, exclude_entry=_int_or_none(request.GET.get("entry"))),
         "current_issue": _int_or_none(request.GET.get("issue")),
+        "form": UrlCheckForm(initial={"url": url}),
     }
     response = render_view(request, "editorial/check_url.html", context, partial="warning")
     response["Cache-Control"] = "no-store"

@@ -80,6 +80,7 @@ def issue_create(request):
         form = IssueCreateForm(
             initial={"year": year, "number": suggestion[1], "sections": previous_titles},
             previous_titles=previous_titles,
+            suggestion=suggestion,
         )
         status = 200
     context = {"form": form, "previous": previous, "suggestion": suggestion}

@@ -85,11 +85,11 @@ def _live_section(pk) -> Section:
 def _save_to_deleted(request, pk):
     """A save to an entry deleted meanwhile: 409 with who deleted it and the editor's text,
     with the undo of that deletion and a way to add the text as a new entry."""
-    form = EntryForm(request.POST)
+    form = EntryForm.for_entry(Entry(pk=pk), request.POST)
     form.is_valid()
-    typed = {name: form.data.get(name, "") for name in ("title", "url", "summary")}
+    typed = {name: form.typed(name) for name in ("title", "url", "summary")}
     try:
-        version = form.data.get("version")
+        version = form.typed("version")
         services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
     except services.EntryGone as gone:
         event = gone.event
@@ -103,13 +103,16 @@ def _save_to_deleted(request, pk):
             else None
         )
         section_pk = (event.data.get("section") if event is not None else None) or 0
+        section = Section.objects.filter(pk=section_pk).first()
         context = {
             "entry_pk": pk,
             "issue": gone.issue,
             "message": gone.message,
             "mine": gone.mine,
             "undo_event": undo,
-            "section": Section.objects.filter(pk=section_pk).first(),
+            "section": section,
+            "mine_form": section
+            and EntryForm.for_section(section, initial=gone.mine, auto_id=False),
         }
         template = "editorial/entry_gone.html"
         return render_view(request, template, context, partial="gone", status=409)
@@ -158,22 +161,16 @@ def entry_edit(request, pk):
         return _save_to_deleted(request, pk)
     entry = _live_entry(pk)
     if request.method != "POST":
-        form = EntryForm(
-            initial={
-                "title": entry.title,
-                "url": entry.url,
-                "summary": entry.summary,
-                "version": entry.version,
-            }
-        )
-        return render_entry(request, entry, "form", form=form, focus_field="title")
-    form = EntryForm(request.POST)
+        form = EntryForm.for_entry(entry).focus("title")
+        return render_entry(request, entry, "form", form=form)
+    form = EntryForm.for_entry(entry, request.POST)
     if form.is_valid():
         try:
             saved = services.entry_update(
                 entry, **_fields(form), version=form.cleaned_data["version"], by=request.user
             )
         except services.EditConflict as conflict:
+            mine = {**conflict.mine, "version": conflict.current.version}
             return render_entry(
                 request,
                 entry,
@@ -181,7 +178,8 @@ def entry_edit(request, pk):
                 status=409,
                 conflict_current=conflict.current,
                 mine=conflict.mine,
-                form=EntryForm(initial=conflict.mine),
+                form=EntryForm.for_entry(entry, initial=mine, check_on_load=False),
+                mine_form=EntryForm.for_entry(entry, initial=mine, auto_id=False),
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -189,13 +187,9 @@ def entry_edit(request, pk):
             form.add_error(None, error.message)
         else:
             return _saved_response(request, entry, saved)
+    form.duplicates = duplicates_for(form.typed("url"), exclude_entry=entry.pk)
     return render_entry(
-        request,
-        entry,
-        "form",
-        form=form,
-        status=422 if wants_fragment(request) else 200,
-        duplicates=duplicates_for(request.POST.get("url", ""), exclude_entry=entry.pk),
+        request, entry, "form", form=form, status=422 if wants_fragment(request) else 200
     )
 
 
@@ -280,7 +274,7 @@ def _section_form_error(request, section: Section, mode: str, form_name: str, fo
         "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
     }
     if mode == "add_entry":
-        context["duplicates"] = duplicates_for(form.data.get("url", ""))
+        form.duplicates = duplicates_for(form.typed("url"))
     if not wants_fragment(request):
         return render_view(request, "editorial/section.html", context, partial=None)
     response = render_view(request, "editorial/section.html", context, partial=partial, status=422)
@@ -309,7 +303,7 @@ def entry_create(request, pk):
     section = _live_section(pk)
     if request.method != "POST":
         return _section_form_page(request, section, "add_entry", "add_form", focus_field="title")
-    form = EntryForm(request.POST)
+    form = EntryForm.for_section(section, request.POST)
     created = form.run_service(
         lambda data: services.entry_create(section, **_fields(form), by=request.user)
     )
@@ -331,7 +325,7 @@ def quick_add(request, pk):
     section = _live_section(pk)
     if request.method != "POST":
         return _section_form_page(request, section, "quick_add", "quick_form")
-    form = QuickAddForm(request.POST)
+    form = QuickAddForm.for_section(section, request.POST)
     created = form.run_service(
         lambda data: services.entries_quick_add(section, text=data["text"], by=request.user)
     )

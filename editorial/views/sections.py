@@ -69,7 +69,7 @@ def _section_saved(request, issue, section, note: str):
 def section_create(request, year, number):
     """Add a section at the end of the issue (the form is on the composer page)."""
     issue = get_object_or_404(Issue, year=year, number=number)
-    form = SectionForm(request.POST)
+    form = SectionForm.for_create(request.POST)
     section = form.run_service(
         lambda data: services.section_create(issue, title=data["title"], by=request.user)
     )
@@ -94,7 +94,7 @@ def section_rename(request, pk):
     issue = section.issue
     if request.method != "POST":
         return _page(request, issue, "rename", section=section, partial="rename_form")
-    form = SectionForm(request.POST)
+    form = SectionForm.for_rename(section, request.POST)
     renamed = form.run_service(
         lambda data: services.section_rename(section, title=data["title"], by=request.user)
     )

@@ -20,11 +20,14 @@ def summary_draft(request):
     404 when summary drafts are not configured."""
     if not summary_enabled():
         raise Http404
-    url = (request.POST.get("url") or "").strip()
     prefix = request.POST.get("draft_for", "")
+    if not _PREFIX.match(prefix):
+        prefix = ""
+    # The entry form posts its fields under its prefix (EntryForm); a plain "url" is read too.
+    url = (request.POST.get(f"{prefix}-url") or request.POST.get("url") or "").strip()
     context = {
         "url": url,
-        "target": f"{prefix}-summary" if _PREFIX.match(prefix) else "",
+        "target": f"{prefix}-summary" if prefix else "",
         "draft": "",
         "error": "",
         "back": request.headers.get("Referer", ""),

@@ -57,7 +57,8 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
     menu = reverse("editorial:entry_menu", args=[entry.pk])
     assert f'href="{menu}?seen={entry.version}" data-menu-link' in html  # the version shown
     assert 'data-entry-base="/editorial/entries/0/"' in html  # for the edit and move URLs
-    assert "data-edit-button" not in html and 'name="title"' in html  # only the add forms
+    assert "data-edit-button" not in html  # only the add forms, one per section
+    assert f'name="add-{entry.section_id}-title"' in html and 'name="edit-' not in html
     for section in issue.sections.all():
         assert f'action="{reverse("editorial:entry_create", args=[section.pk])}"' in html
         assert f'action="{reverse("editorial:quick_add", args=[section.pk])}"' in html

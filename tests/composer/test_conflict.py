@@ -27,7 +27,7 @@ def entry(issue):
 
 def version_in_form(client, entry) -> str:
     html = client.get(reverse("editorial:entry_edit", args=[entry.pk]), **HTMX).content.decode()
-    return re.search(r'name="version" value="(\d+)"', html).group(1)
+    return re.search(rf'name="edit-{entry.pk}-version" value="(\d+)"', html).group(1)
 
 
 def edit(entry, version, title, summary):
@@ -55,8 +55,8 @@ def test_the_second_save_is_refused_with_409_and_both_texts(two_clients, entry, 
     assert 'class="conflict__differs"' in html
     # The choices: keep theirs, use mine (resubmitted with the new version), or merge.
     assert "Keep theirs" in html and "Use mine" in html and "Save merged text" in html
-    assert html.count('name="version" value="2"') == 2
-    assert 'type="hidden" name="title" value="乙的标题"' in html
+    assert html.count(f'name="edit-{entry.pk}-version" value="2"') == 2
+    assert f'type="hidden" name="edit-{entry.pk}-title" value="乙的标题"' in html
     assert_valid_fragment(html)
     # The database holds the first save, untouched.
     entry.refresh_from_db()
@@ -86,20 +86,20 @@ def test_use_mine_resubmits_over_the_new_version(two_clients, entry):
     url = reverse("editorial:entry_edit", args=[entry.pk])
     first.post(url, edit(entry, 1, "甲的标题", "甲的摘要"), **HTMX)
     refused = second.post(url, edit(entry, 1, "乙的标题", "乙的摘要"), **HTMX)
-    # The "Use mine" form: hidden fields with my text and the version now stored.
+    # The "Use mine" form: hidden fields (no ids: the merge form has the visible ones) with my
+    # text and the version now stored, under the edit form's prefix.
     form = re.search(
         r'<form method="post"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken"[^>]*>\s*'
-        r'<input type="hidden" name="version" value="(\d+)">\s*'
-        r'<input type="hidden" name="title" value="([^"]*)">\s*'
-        r'<input type="hidden" name="url" value="([^"]*)">\s*'
-        r'<input type="hidden" name="summary" value="([^"]*)">\s*'
+        r'((?:<input type="hidden" name="[^"]*" value="[^"]*">)+)\s*'
         r'<button type="submit" class="button">Use mine</button>',
         refused.content.decode(),
     )
-    version, title, url_value, summary = form.groups()
-    response = second.post(
-        url, {"version": version, "title": title, "url": url_value, "summary": summary}, **HTMX
-    )
+    fields = dict(re.findall(r'name="([^"]*)" value="([^"]*)"', form.group(1)))
+    prefix = f"edit-{entry.pk}-"
+    names = ("title", "url", "summary", "version")
+    assert sorted(fields) == sorted(prefix + name for name in names)
+    assert fields[prefix + "version"] == "2" and fields[prefix + "title"] == "乙的标题"
+    response = second.post(url, fields, **HTMX)
     assert response.status_code == 200
     entry.refresh_from_db()
     assert (entry.title, entry.summary, entry.version) == ("乙的标题", "乙的摘要", 3)
@@ -111,7 +111,7 @@ def test_keep_theirs_reloads_the_fresh_form(two_clients, entry):
     first.post(url, edit(entry, 1, "甲的标题", "甲的摘要"), **HTMX)
     second.post(url, edit(entry, 1, "乙的标题", "乙的摘要"), **HTMX)
     fresh = second.get(url, **HTMX).content.decode()
-    assert 'name="version" value="2"' in fresh and 'value="甲的标题"' in fresh
+    assert f'name="edit-{entry.pk}-version" value="2"' in fresh and 'value="甲的标题"' in fresh
     entry.refresh_from_db()
     assert entry.title == "甲的标题"
 

@@ -30,7 +30,7 @@ def suggestion_words(page, year, number):
 
 def test_the_suggested_number_follows_the_year(page):
     page.get_by_label("Year").fill("2024")
-    expect(page.locator("#number-help")).to_have_text(suggestion_words(page, 2024, 33))
+    expect(page.locator("#id_number_helptext")).to_have_text(suggestion_words(page, 2024, 33))
     expect(page.get_by_label("Number")).to_have_value("33")
 
 
@@ -44,7 +44,7 @@ def test_a_number_typed_while_the_suggestion_is_on_its_way_is_kept(page):
 
     page.route(lambda url: "year=2024" in url, type_number_then_answer)
     page.get_by_label("Year").fill("2024")
-    expect(page.locator("#number-help")).to_have_text(suggestion_words(page, 2024, 33))
+    expect(page.locator("#id_number_helptext")).to_have_text(suggestion_words(page, 2024, 33))
     expect(number).to_have_value("7")
     page.get_by_role("button", name="Create the issue").click()
     page.wait_for_url("**/editorial/issues/2024/7/")
@@ -55,7 +55,7 @@ def test_a_number_typed_before_the_year_is_kept(page):
     number = page.get_by_label("Number")
     number.fill("8")
     page.get_by_label("Year").fill("2024")
-    expect(page.locator("#number-help")).to_have_text(suggestion_words(page, 2024, 33))
+    expect(page.locator("#id_number_helptext")).to_have_text(suggestion_words(page, 2024, 33))
     expect(number).to_have_value("8")
     page.get_by_role("button", name="Create the issue").click()
     page.wait_for_url("**/editorial/issues/2024/8/")

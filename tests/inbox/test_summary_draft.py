@@ -66,9 +66,9 @@ def endpoint(settings):
 
 
 def ask(client, url):
-    return client.post(
-        reverse("editorial:summary_draft"), {"url": url, "draft_for": "add-7"}, **HTMX
-    )
+    """The entry form's "draft a summary" button: the form's fields under its prefix."""
+    data = {"add-7-title": "", "add-7-url": url, "add-7-summary": "", "draft_for": "add-7"}
+    return client.post(reverse("editorial:summary_draft"), data, **HTMX)
 
 
 def test_a_draft_fills_the_field(editor_client, endpoint, caplog):
