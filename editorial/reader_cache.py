@@ -7,7 +7,8 @@ bytes (no cookie set, no CSRF token, no per-visitor ETag), so its response is
 may keep it. Such a request for a reader page is looked up here, before sessions, auth, CSRF and
 locale, in Django's cache (Redis when REDIS_URL is set) under a key made of the URL and the
 publication state (selectors.reader.publication_state: the count, newest id and newest time of
-the revisions readers can see, read fresh with the current time on every request). A
+the revisions readers can see at the current time; kept in memory between changes and until the
+next scheduled time, editorial.state_connection). A
 publication, a correction or a scheduled time arriving changes that state, so the next request
 looks under a new key and gets the new page at once, on every app server, without anything
 being invalidated by hand. A conditional request is answered 304 here too.
@@ -132,7 +133,7 @@ class ReaderPageCacheMiddleware:
     """Cache-Control for every reader page, and the full-response cache for anonymous ones.
 
     Placed right after SecurityMiddleware and WhiteNoiseMiddleware, so that a cached page costs
-    one small query (the publication state) and a cache read.
+    the publication state (no query on PostgreSQL, a pragma on SQLite) and a cache read.
     """
 
     def __init__(self, get_response):
