@@ -126,10 +126,12 @@ def _cache_key(request, host: str) -> str:
     return f"reader:response:{RESPONSE_VERSION}:{state}:{digest}"
 
 
-def _from_cache(request, stored) -> HttpResponse:
+def _from_cache(request, stored, conditional: bool) -> HttpResponse:
     response, last_modified = stored  # a fresh copy: unpickled from the cache
     if request.method == "HEAD":
         response.content = b""
+    if not conditional:
+        return response
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
@@ -191,13 +193,14 @@ class ReaderPageCacheMiddleware:
                 key = _cache_key(request, request.get_host())
             except DisallowedHost:
                 return self.get_response(request)  # refused with 400 by the usual path
-            if any(h in request.META for h in CONDITIONAL):
+            conditional = any(h in request.META for h in CONDITIONAL)
+            if conditional:
                 answer = _from_validators(request, key)
                 if answer is not None:
                     return answer
             stored = cache.get(key)
             if stored is not None:
-                return _from_cache(request, stored)
+                return _from_cache(request, stored, conditional)
 
         conditions = {}
         if key and request.method == "GET":

@@ -118,7 +118,7 @@ class _Listener:
         self._thread = threading.Thread(target=self._run, name="digest-reader-state", daemon=True)
         self._thread.start()
 
-    def current(self):
+    def current(self, wrapper):
         """The generation now, or None while not listening (every request reads the state)."""
         return self.generation if self.ready else None
 
@@ -198,7 +198,7 @@ class _DataVersion:
         self.own = own
         self.memo = None  # (data_version, valid until or None, value)
 
-    def current(self):
+    def current(self, wrapper):
         """data_version now, or None if the connection failed (then dropped)."""
         try:
             version = self.own.execute(DATA_VERSION).fetchone()[0]
@@ -206,7 +206,7 @@ class _DataVersion:
             _forget_own_connection()
             return None
         # A statement like any other, counted as such: a kept state costs this one pragma.
-        _record(connections[DEFAULT_DB_ALIAS], DATA_VERSION, [])
+        _record(wrapper, DATA_VERSION, [])
         return version
 
     def unchanged(self, generation) -> bool:
@@ -236,10 +236,11 @@ def kept_between_changes(now, read):
     (a notification on PostgreSQL, another connection's commit on SQLite) or once `now`
     reaches the time it was valid until. Read every time inside a transaction, with
     DIGEST_READER_STATE_KEPT off, or while changes cannot be seen."""
-    watch = _watch(connections[DEFAULT_DB_ALIAS])
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    watch = _watch(wrapper)
     if watch is None:
         return read(now)[0]
-    generation = watch.current()
+    generation = watch.current(wrapper)
     memo = watch.memo
     if (
         generation is not None
