@@ -48,10 +48,10 @@ demo: migrate
 	$(MANAGE) load_demo
 
 # The task worker (page fetches for the inbox, link checks) runs beside the server and stops
-# with it.
+# with it, at a lower CPU priority: parsing fetched pages must not slow the pages being served.
 run: demo
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) db_worker & worker=$$!; \
+	nice -n 10 $(MANAGE) db_worker & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: install

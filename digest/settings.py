@@ -104,7 +104,8 @@ TEMPLATES = [
 # (label, input, help, errors and the ARIA between them); Django's own widget templates stay.
 FORM_RENDERER = "editorial.form_rendering.FormRenderer"
 
-# Database: DATABASE_URL, or an SQLite file in the project (WAL journal, see editorial/apps.py).
+# Database: DATABASE_URL, or an SQLite file in the project (WAL journal: readers never wait for
+# the one writer).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -227,8 +228,9 @@ DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600
 # changes, so this only bounds the memory: it is rendered again only after it fell out.
 DIGEST_REVISION_CACHE_SECONDS = int(os.environ.get("DIGEST_REVISION_CACHE_SECONDS", "604800"))
 # The publication state, asked by every anonymous reader request, is read on a connection kept
-# for it per thread, and on PostgreSQL kept in memory between changes to the revisions (each
-# app process listens for them), instead of costing a connection or a round trip per request.
+# for it per thread and kept in memory between changes (PostgreSQL: each app process listens for
+# changes to the revisions; SQLite: PRAGMA data_version), instead of costing a connection, a
+# round trip or a query per request (editorial/state_connection.py).
 DIGEST_READER_STATE_KEPT = env_bool("DIGEST_READER_STATE_KEPT", True)
 # Shared caches (nginx, a CDN) may keep an anonymous reader page this many seconds without
 # asking again (s-maxage), then serve it stale for up to DIGEST_READER_STALE_SECONDS more while

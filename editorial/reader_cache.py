@@ -7,10 +7,12 @@ bytes (no cookie set, no CSRF token, no per-visitor ETag), so its response is
 may keep it. Such a request for a reader page is looked up here, before sessions, auth, CSRF and
 locale, in Django's cache (Redis when REDIS_URL is set) under a key made of the URL and the
 publication state (selectors.reader.publication_state: the count, newest id and newest time of
-the revisions readers can see, read fresh with the current time on every request). A
+the revisions readers can see at the current time; kept in memory between changes and until the
+next scheduled time, editorial.state_connection). A
 publication, a correction or a scheduled time arriving changes that state, so the next request
 looks under a new key and gets the new page at once, on every app server, without anything
-being invalidated by hand. A conditional request is answered 304 here too.
+being invalidated by hand. A conditional request is answered 304 here too, from the page's
+validators kept beside it (a few bytes read, not the page).
 
 A request with a session cookie (someone logged in, or who was) or a messages cookie (a message
 waiting to be shown) bypasses the cache and gets a private response.
@@ -45,6 +47,20 @@ CONDITIONAL = (
     "HTTP_IF_MATCH",
     "HTTP_IF_UNMODIFIED_SINCE",
 )
+# The headers a 304 keeps from the page it stands for: those of Django's own 304
+# (django.utils.cache.get_conditional_response, after RFC 9110 section 15.4.5).
+NOT_MODIFIED_HEADERS = (
+    "Cache-Control",
+    "Content-Location",
+    "Date",
+    "ETag",
+    "Expires",
+    "Last-Modified",
+    "Vary",
+)
+# Beside each kept page, under its key with this suffix: what a conditional request needs (its
+# validators and the headers of its 304), so that a 304 reads a few bytes, not the page.
+VALIDATORS = ":validators"
 
 
 def reader_now(request):
@@ -110,29 +126,53 @@ def _cache_key(request, host: str) -> str:
     return f"reader:response:{RESPONSE_VERSION}:{state}:{digest}"
 
 
-def _from_cache(request, stored) -> HttpResponse:
+def _from_cache(request, stored, conditional: bool) -> HttpResponse:
     response, last_modified = stored  # a fresh copy: unpickled from the cache
     if request.method == "HEAD":
         response.content = b""
+    if not conditional:
+        return response
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
 
 
+def _from_validators(request, key: str):
+    """The answer to a conditional request (304, or 412 for a failed precondition) from the
+    validators kept beside the page, or None: the page is needed (it changed, or they are not
+    kept)."""
+    validators = cache.get(key + VALIDATORS)
+    if validators is None:
+        return None
+    etag, last_modified, headers = validators
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if answer is not None and answer.status_code == 304:
+        for name, value in headers:
+            answer.headers[name] = value
+    return answer
+
+
 def _store(key: str, response) -> None:
     """Keep the response itself (Django's responses pickle without their request), with its
-    Last-Modified parsed once."""
+    Last-Modified parsed once; and its validators apart (_from_validators)."""
     if response.streaming or response.cookies:
         return
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-    cache.set(key, (response, last_modified), settings.DIGEST_PAGE_CACHE_SECONDS)
+    kept = [(name, response[name]) for name in NOT_MODIFIED_HEADERS if name in response]
+    cache.set_many(
+        {
+            key: (response, last_modified),
+            key + VALIDATORS: (response.get("ETag"), last_modified, kept),
+        },
+        settings.DIGEST_PAGE_CACHE_SECONDS,
+    )
 
 
 class ReaderPageCacheMiddleware:
     """Cache-Control for every reader page, and the full-response cache for anonymous ones.
 
     Placed right after SecurityMiddleware and WhiteNoiseMiddleware, so that a cached page costs
-    one small query (the publication state) and a cache read.
+    the publication state (no query on PostgreSQL, a pragma on SQLite) and a cache read.
     """
 
     def __init__(self, get_response):
@@ -153,9 +193,14 @@ class ReaderPageCacheMiddleware:
                 key = _cache_key(request, request.get_host())
             except DisallowedHost:
                 return self.get_response(request)  # refused with 400 by the usual path
+            conditional = any(h in request.META for h in CONDITIONAL)
+            if conditional:
+                answer = _from_validators(request, key)
+                if answer is not None:
+                    return answer
             stored = cache.get(key)
             if stored is not None:
-                return _from_cache(request, stored)
+                return _from_cache(request, stored, conditional)
 
         conditions = {}
         if key and request.method == "GET":

@@ -6,8 +6,22 @@ kept connection with a round trip of its own (CONN_HEALTH_CHECKS). So that one r
 a connection of its own per thread, opened once, in autocommit: each statement sees the latest
 commit, as a new connection would. A failed read drops that connection and asks Django's.
 
+Better still, the state is kept in memory between changes (kept_between_changes): a read is
+valid until the revisions may have changed or the next scheduled publication time comes,
+whichever is first, and until then a cached page costs no query for it (on SQLite, one pragma).
+How a change is seen differs by database, the rest is one code path:
+
+- PostgreSQL: a trigger notifies on every commit that changed revisions, and each app process
+  listens on a thread of its own (_Listener); the state is kept per process.
+- SQLite: `PRAGMA data_version` on the thread's kept connection changes whenever another
+  connection has committed to the database file (any process; WAL or not), and the kept
+  connection never writes, so it sees every other commit. The pragma reads a counter, a small
+  fraction of the state's own query (which reads every revision row); the state is kept per
+  thread, since each kept connection counts on its own. Any commit (a session, an edit) makes
+  the next request read the state again, which is only as costly as not keeping it.
+
 Inside a transaction (a test's, or a view's atomic block) the read goes through Django's
-connection, which may hold writes not yet committed.
+connection, which may hold writes not yet committed, and nothing is kept.
 """
 
 import contextlib
@@ -15,23 +29,26 @@ import os
 import threading
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _local = threading.local()
 _own_connections: list = []  # of every thread, so that close_all() can reach them
 _own_lock = threading.Lock()
 
 
-def _own_connection():
+def _own_connection(wrapper):
+    """The thread's kept connection to the database `wrapper` (Django's) is set up for."""
     own = getattr(_local, "connection", None)
-    name = connection.settings_dict["NAME"]
+    name = wrapper.settings_dict["NAME"]
     if own is None or _local.name != name:
-        own = connection.get_new_connection(connection.get_connection_params())
-        if connection.vendor == "sqlite":
+        own = wrapper.get_new_connection(wrapper.get_connection_params())
+        if wrapper.vendor == "sqlite":
             own.isolation_level = None  # autocommit: no transaction stays open
         else:
             own.autocommit = True
         _local.connection, _local.name = own, name
+        # A new connection counts its data_version from its own start: nothing kept carries over.
+        _local.watch = _DataVersion(own) if wrapper.vendor == "sqlite" else None
         with _own_lock:
             _own_connections.append(own)
     return own
@@ -39,7 +56,7 @@ def _own_connection():
 
 def _forget_own_connection() -> None:
     own = getattr(_local, "connection", None)
-    _local.connection = None
+    _local.connection = _local.watch = None
     if own is not None:
         with _own_lock:
             if own in _own_connections:
@@ -48,39 +65,44 @@ def _forget_own_connection() -> None:
             own.close()
 
 
-def _record(sql: str, params: list) -> None:
+def _record(wrapper, sql: str, params: list) -> None:
     # Counted like any other query where queries are counted (tests, bench, DEBUG).
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql % tuple(repr(p) for p in params), "time": "0"})
+    if wrapper.queries_logged:
+        wrapper.queries_log.append({"sql": sql % tuple(repr(p) for p in params), "time": "0"})
+
+
+def _kept(wrapper) -> bool:
+    return (
+        settings.DIGEST_READER_STATE_KEPT
+        and wrapper.vendor in ("sqlite", "postgresql")
+        and not wrapper.in_atomic_block
+    )
 
 
 def fetch_one(sql: str, params: list) -> tuple:
     """One row of a read-only statement written with %s placeholders."""
-    if (
-        settings.DIGEST_READER_STATE_KEPT
-        and connection.vendor in ("sqlite", "postgresql")
-        and not connection.in_atomic_block
-    ):
-        statement = sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if _kept(wrapper):
+        statement = sql.replace("%s", "?") if wrapper.vendor == "sqlite" else sql
         try:
-            row = _own_connection().execute(statement, params).fetchone()
+            row = _own_connection(wrapper).execute(statement, params).fetchone()
         except Exception:  # noqa: BLE001 - moved, replaced or restarted: the usual way
             _forget_own_connection()
         else:
-            _record(sql, params)
+            _record(wrapper, sql, params)
             return row
-    with connection.cursor() as cursor:
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
 
-# PostgreSQL: the state kept in memory between changes.
+# PostgreSQL: a listener per process.
 #
 # A trigger (migration 0006_reader_notify) notifies CHANNEL whenever a transaction that
 # changed revisions commits. Each app process LISTENs on a thread of its own; while it listens,
 # the state read last stays valid until the next notification or until the next scheduled
-# publication time, whichever comes first, and a cached page costs no query at all. Until the
-# listener is connected, or after it lost its connection, every request reads the state again.
+# publication time, whichever comes first. Until the listener is connected, or after it lost its
+# connection, every request reads the state again.
 
 CHANNEL = "digest_reader_state"
 RETRY_SECONDS = 1.0
@@ -91,10 +113,17 @@ class _Listener:
         self.name = name
         self.generation = 0  # bumped on every notification, connection and loss of it
         self.ready = False
-        self.memo = None  # (generation, valid until or None, row)
+        self.memo = None  # (generation, valid until or None, value)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="digest-reader-state", daemon=True)
         self._thread.start()
+
+    def current(self, wrapper):
+        """The generation now, or None while not listening (every request reads the state)."""
+        return self.generation if self.ready else None
+
+    def unchanged(self, generation) -> bool:
+        return self.ready and self.generation == generation
 
     def stop(self) -> None:
         """Stop listening and close the connection (within RETRY_SECONDS)."""
@@ -102,12 +131,10 @@ class _Listener:
         self._thread.join()
 
     def _run(self) -> None:
-        from django.db import connections
-
         while not self._stop.is_set():
             own = None
             try:
-                wrapper = connections["default"]
+                wrapper = connections[DEFAULT_DB_ALIAS]
                 own = wrapper.get_new_connection(wrapper.get_connection_params())
                 own.autocommit = True
                 own.execute(f"LISTEN {CHANNEL}")
@@ -131,8 +158,8 @@ _listeners: dict[tuple[int, str], _Listener] = {}
 _listeners_lock = threading.Lock()
 
 
-def _listener() -> _Listener:
-    key = (os.getpid(), connection.settings_dict["NAME"])
+def _listener(wrapper) -> _Listener:
+    key = (os.getpid(), wrapper.settings_dict["NAME"])
     listener = _listeners.get(key)
     if listener is None:
         with _listeners_lock:
@@ -155,25 +182,74 @@ def close_all() -> None:
     for own in kept:
         with contextlib.suppress(Exception):
             own.close()
-    _local.connection = None
+    _local.connection = _local.watch = None
+
+
+# SQLite: data_version on the thread's kept connection.
+
+DATA_VERSION = "PRAGMA data_version"
+
+
+class _DataVersion:
+    """The state kept for one thread's SQLite connection, with that connection's data_version
+    as its generation (a number only that connection can compare)."""
+
+    def __init__(self, own):
+        self.own = own
+        self.memo = None  # (data_version, valid until or None, value)
+
+    def current(self, wrapper):
+        """data_version now, or None if the connection failed (then dropped)."""
+        try:
+            version = self.own.execute(DATA_VERSION).fetchone()[0]
+        except Exception:  # noqa: BLE001 - moved, replaced or closed: read through Django's
+            _forget_own_connection()
+            return None
+        # A statement like any other, counted as such: a kept state costs this one pragma.
+        _record(wrapper, DATA_VERSION, [])
+        return version
+
+    def unchanged(self, generation) -> bool:
+        # The read went through this connection after the pragma, so it is at least as new as
+        # that version (a commit in between only makes the next request read again); unless
+        # the read failed and the connection was dropped.
+        return getattr(_local, "watch", None) is self
+
+
+def _watch(wrapper):
+    """What tells whether the state kept is still valid: the process's listener on PostgreSQL,
+    the thread's connection on SQLite; None when nothing is kept."""
+    if not _kept(wrapper):
+        return None
+    if wrapper.vendor == "postgresql":
+        return _listener(wrapper)
+    try:
+        _own_connection(wrapper)
+    except Exception:  # noqa: BLE001 - cannot connect: read through Django's, keep nothing
+        _forget_own_connection()
+        return None
+    return _local.watch
 
 
 def kept_between_changes(now, read):
-    """read(now) -> (row, valid until or None): the row, read again only after a change to the
-    revisions or once `now` reaches the time it was valid until (PostgreSQL with
-    DIGEST_READER_STATE_KEPT on); otherwise read every time."""
-    if (
-        connection.vendor != "postgresql"
-        or connection.in_atomic_block
-        or not settings.DIGEST_READER_STATE_KEPT
-    ):
+    """read(now) -> (value, valid until or None): the value, read again only after a change
+    (a notification on PostgreSQL, another connection's commit on SQLite) or once `now`
+    reaches the time it was valid until. Read every time inside a transaction, with
+    DIGEST_READER_STATE_KEPT off, or while changes cannot be seen."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    watch = _watch(wrapper)
+    if watch is None:
         return read(now)[0]
-    listener = _listener()
-    generation = listener.generation
-    memo = listener.memo
-    if listener.ready and memo and memo[0] == generation and (memo[1] is None or now < memo[1]):
+    generation = watch.current(wrapper)
+    memo = watch.memo
+    if (
+        generation is not None
+        and memo is not None
+        and memo[0] == generation
+        and (memo[1] is None or now < memo[1])
+    ):
         return memo[2]
-    row, valid_until = read(now)
-    if listener.ready and listener.generation == generation:
-        listener.memo = (generation, valid_until, row)
-    return row
+    value, valid_until = read(now)
+    if generation is not None and watch.unchanged(generation):
+        watch.memo = (generation, valid_until, value)
+    return value

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -57,7 +58,7 @@ class PublicationState:
     last_pk: int | None
     last_at: datetime | None
 
-    @property
+    @cached_property  # asked on every anonymous reader request; the state may be kept a while
     def key(self) -> str:
         stamp = self.last_at.timestamp() if self.last_at else 0
         return f"{self.visible}-{self.last_pk or 0}-{stamp:.0f}"
@@ -70,15 +71,14 @@ def publication_state(now: datetime) -> PublicationState:
     caches keyed on it never serve a page from before that moment.
     """
     # Every anonymous reader request asks this first (editorial.reader_cache), so it is one
-    # plain statement, without building a queryset, on a connection kept for it, and on
-    # PostgreSQL kept in memory until the revisions change (editorial.state_connection): the
-    # same as Revision.objects.filter(published_at__lte=now).aggregate(Count, Max("pk"),
-    # Max("published_at")), with the next scheduled time after now.
-    visible, last_pk, last_at = kept_between_changes(now, _read_publication_state)
-    return PublicationState(visible, last_pk, last_at)
+    # plain statement, without building a queryset, on a connection kept for it, and kept in
+    # memory until the database changes or the next scheduled time comes
+    # (editorial.state_connection): the same as Revision.objects.filter(published_at__lte=now)
+    # .aggregate(Count, Max("pk"), Max("published_at")), with the next scheduled time after now.
+    return kept_between_changes(now, _read_publication_state)
 
 
-def _read_publication_state(now: datetime) -> tuple[tuple, datetime | None]:
+def _read_publication_state(now: datetime) -> tuple[PublicationState, datetime | None]:
     table = connection.ops.quote_name(Revision._meta.db_table)
     moment = connection.ops.adapt_datetimefield_value(now)
     visible, last_pk, last_at, next_at = fetch_one(
@@ -88,7 +88,8 @@ def _read_publication_state(now: datetime) -> tuple[tuple, datetime | None]:
         f"MIN(CASE WHEN published_at > %s THEN published_at END) FROM {table}",
         [moment, moment, moment, moment],
     )
-    return (visible, last_pk, _stored_datetime(last_at)), _stored_datetime(next_at)
+    state = PublicationState(visible, last_pk, _stored_datetime(last_at))
+    return state, _stored_datetime(next_at)
 
 
 def _stored_datetime(value) -> datetime | None:

@@ -227,3 +227,30 @@ def test_a_conditional_request_on_a_miss_fills_the_cache(issue, django_assert_nu
     assert "public" in response["Cache-Control"]
     with django_assert_num_queries(1):
         assert Client().get("/issues/2024/32/").status_code == 200
+
+
+def test_a_conditional_hit_is_answered_from_the_validators_alone(issue):
+    """A 304 reads the validators kept beside the page, not the page, and carries the same
+    headers as Django's 304 made from the page; a stale validator or a failed precondition
+    still gets the right answer."""
+    from editorial import reader_cache
+
+    url = "/issues/2024/32/"
+    page = Client().get(url)
+    etag = page["ETag"]
+    with_page = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    pages = [k for k in cache._cache if ":reader:response:" in k and "validators" not in k]
+    assert len(pages) == 1
+    cache.delete(pages[0].split(":", 2)[2])  # the page gone: only its validators answer now
+    alone = Client().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert pages[0] not in cache._cache  # not rendered again either
+    assert with_page.status_code == alone.status_code == 304
+    assert alone.content == b""
+    assert dict(alone.items()) == dict(with_page.items())
+    for name in reader_cache.NOT_MODIFIED_HEADERS:
+        assert alone.get(name) == page.get(name)
+    assert Client().get(url, HTTP_IF_NONE_MATCH='"another"').content == page.content
+    assert Client().get(url, HTTP_IF_MATCH='"another"').status_code == 412
+    since = Client().get(url, HTTP_IF_MODIFIED_SINCE=page["Last-Modified"])
+    assert since.status_code == 304
+    assert Client().head(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
