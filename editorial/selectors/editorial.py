@@ -8,7 +8,9 @@ issue has.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from editorial.selectors.links import (  # noqa: F401 - the composer's same-link
     same_link_entries,
     same_links_for_url,
 )
+from editorial.selectors.live import newest_event
 from editorial.selectors.review import entry_threads
 
 PUBLISHED_ON_DASHBOARD = 12
@@ -88,10 +91,12 @@ def previous_issue(year: int | None = None, number: int | None = None) -> Issue 
 
 def _prepare_entries(issue: Issue, sections) -> None:
     """Link the prefetched objects both ways and add .shown_url, .comment_threads and
-    .same_links."""
+    .same_links; the authors of the entries with changes requested (their card shows its
+    menu, which names them)."""
     entries = [entry for section in sections for entry in section.entries_list]
     threads = entry_threads(entries) if entries else {}
     attach_same_links(entries)
+    attach_authors([entry for entry in entries if entry.status == EntryStatus.CHANGES_REQUESTED])
     for section in sections:
         section.issue = issue
         for entry in section.entries_list:
@@ -100,16 +105,32 @@ def _prepare_entries(issue: Issue, sections) -> None:
             entry.comment_threads = threads.get(entry.pk, [])
 
 
+def attach_authors(entries: list[Entry]) -> None:
+    """Load .created_by and .updated_by of these entries in one query (none if no entries)."""
+    ids = {pk for entry in entries for pk in (entry.created_by_id, entry.updated_by_id) if pk}
+    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    for entry in entries:
+        entry.created_by = users.get(entry.created_by_id)
+        entry.updated_by = users.get(entry.updated_by_id)
+
+
 def _entries_queryset():
-    return Entry.objects.select_related("created_by", "updated_by").order_by("position", "pk")
+    # Not the folded search text: the composer never shows it.
+    return Entry.objects.defer("search_text").order_by("position", "pk")
 
 
 def composer_issue(year: int, number: int) -> Issue:
-    """The issue with .sections_list, each section with .entries_list (authors, display URL
-    comment threads and same links attached): five queries whatever the number of entries. 404
-    if none."""
+    """The issue with .version (selectors.live: read before its content, so a change made
+    while the page is read shows as a newer version), .readable (a revision readers see) and
+    .sections_list, each section with .entries_list (display URL, comment threads and same
+    links attached; the authors are read when shown): five queries whatever the number of
+    entries. 404 if none."""
+    now = timezone.now()
     issue = get_object_or_404(
-        Issue.objects.select_related("created_by").prefetch_related(
+        Issue.objects.annotate(
+            version=Coalesce(Subquery(newest_event), 0),
+            readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
+        ).prefetch_related(
             Prefetch(
                 "sections",
                 queryset=Section.objects.order_by("position", "pk").prefetch_related(

@@ -18,13 +18,14 @@ from editorial.selectors.editorial import (
     attach_same_links,
     composer_entry,
     composer_section,
-    sibling_sections,
+    prepare_entry,
 )
 from editorial.services import history
 from editorial.views.composer import (
     duplicates_for,
-    is_editable,
+    entry_context,
     notice_error_response,
+    section_context,
     sections_response,
 )
 from editorial.views.htmx import (
@@ -42,20 +43,6 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 def composer_url(issue, anchor: str = "") -> str:
     url = reverse("editorial:composer", args=[issue.year, issue.number])
     return f"{url}#{anchor}" if anchor else url
-
-
-def entry_context(request, entry: Entry, **extra) -> dict:
-    """What the entry partials need around an entry read by composer_entry."""
-    issue = entry.section.issue
-    entry.actions = workflow.entry_actions(entry, request.user)
-    return {
-        "entry": entry,
-        "issue": issue,
-        "editable": is_editable(issue),
-        "sections": sibling_sections(issue),
-        "composer_url": composer_url(issue),
-        **extra,
-    }
 
 
 def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
@@ -154,9 +141,14 @@ def _fields(form) -> dict:
 def entry_edit(request, pk):
     """The edit form; saving it refuses a stale version and shows both texts (409), and a
     save to an entry deleted meanwhile shows the editor's text with who deleted it (409)."""
-    if request.method == "POST" and not Entry.objects.filter(pk=pk).exists():
-        return _save_to_deleted(request, pk)
-    entry = _live_entry(pk)
+    if request.method == "POST":
+        # What the answer needs of the entry before the save; the service reads it again
+        # under the issue's lock.
+        entry = Entry.objects.select_related("section__issue").filter(pk=pk).first()
+        if entry is None:
+            return _save_to_deleted(request, pk)
+    else:
+        entry = _live_entry(pk)
     if request.method != "POST":
         form = EntryForm(
             initial={
@@ -210,19 +202,15 @@ def _saved_response(request, before: Entry, saved: Entry):
         return redirect_after_post(
             request, composer_url(before.section.issue, f"entry-{saved.pk}"), note
         )
-    fresh = composer_entry(saved.pk)
+    # The entry as the service saved it, read under the lock: only what the card adds to it.
     context = entry_context(
         request,
-        fresh,
+        prepare_entry(saved),
         mode="saved",
         focus_entry=saved.pk,
         focus="edit",
         notice_text=note,
-        undo_event=(
-            last_change(saved, "entry_update", by=request.user)
-            if saved.version != before.version
-            else None
-        ),
+        undo_event=saved.audit_event,
     )
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
@@ -253,32 +241,30 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
         note = _quick_add_note(new_entries)
     else:
         note = _("Added “%(title)s”.") % {"title": created[0].title}
-    context = {
-        "section": fresh,
-        "issue": fresh.issue,
-        "editable": True,
-        "sections": sibling_sections(fresh.issue),
-        "composer_url": composer_url(fresh.issue),
-        "new_entries": new_entries,
-        "quick": quick,
-        "focus_field": "title",
-        "focus_quick": quick,
-        "notice_text": note,
-    }
+    context = section_context(
+        request,
+        fresh.issue,
+        fresh,
+        new_entries=new_entries,
+        quick=quick,
+        focus_field="title",
+        focus_quick=quick,
+        notice_text=note,
+    )
     return changed(render_view(request, "editorial/section.html", context, partial="added"))
 
 
 def _section_form_error(request, section: Section, mode: str, form_name: str, form):
     """A form of a section with its errors: htmx swaps the form alone (422), plain a page."""
     partial = {"add_entry": "add_form", "quick_add": "quick_form"}[mode]
-    context = {
-        "section": section,
-        "issue": section.issue,
-        "editable": is_editable(section.issue),
-        "mode": mode,
-        form_name: form,
-        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
-    }
+    context = section_context(
+        request,
+        section.issue,
+        section,
+        mode=mode,
+        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
+        **{form_name: form},
+    )
     if mode == "add_entry":
         context["duplicates"] = duplicates_for(form.data.get("url", ""))
     if not wants_fragment(request):
@@ -291,14 +277,14 @@ def _section_form_error(request, section: Section, mode: str, form_name: str, fo
 
 def _section_form_page(request, section, mode: str, partial: str, **extra):
     """An empty add-entry or quick-add form: its own page, or the fragment for htmx."""
-    context = {
-        "section": section,
-        "issue": section.issue,
-        "editable": is_editable(section.issue),
-        "mode": mode,
-        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
+    context = section_context(
+        request,
+        section.issue,
+        section,
+        mode=mode,
+        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
         **extra,
-    }
+    )
     return render_view(request, "editorial/section.html", context, partial=partial)
 
 
@@ -436,23 +422,6 @@ def moved_response(
         after="settle",  # the notice and counts first: placing the card may close its form
     )
     return changed(response, moved=moved.pk)
-
-
-def section_response(request, issue, section_pk: int, **extra):
-    """One section, freshly read, as its card list (htmx), with the composer's notice."""
-    section = composer_section(section_pk)
-    workflow.attach_entry_actions(section.entries_list, request.user)
-    context = {
-        "section": section,
-        "issue": issue,
-        "editable": True,
-        "sections": sibling_sections(issue),
-        "composer_url": composer_url(issue),
-        **extra,
-    }
-    return changed(
-        render_view(request, "editorial/section.html", context, partial="section_changed")
-    )
 
 
 def _error_text(error) -> str:
