@@ -92,8 +92,10 @@ def entry_threads(entries) -> dict[int, CommentThreads]:
 def review_sections(issue):
     """The issue's sections, each with .entries_list; every entry has .shown_url (punycode host)
     .comment_threads (see entry_threads) and .same_links (see selectors.links)."""
-    entries_queryset = Entry.objects.select_related("created_by", "updated_by").order_by(
-        "position", "pk"
+    entries_queryset = (
+        Entry.objects.select_related("created_by", "updated_by")
+        .defer("search_text")
+        .order_by("position", "pk")
     )
     sections = list(
         issue.sections.order_by("position").prefetch_related(

@@ -128,8 +128,16 @@ def entry_menu(request, pk):
 @require_http_methods(["GET", "HEAD"])
 def entry_review(request, pk):
     """An entry's review block (status, review moves, comments), fetched when its card's
-    comments open; without JavaScript, a page with the card and the block."""
-    return render_entry(request, composer_entry(pk), "review", seen_version=_seen(request))
+    comments open, or from the review page with ?open= "request_changes" or "comment" (that
+    form open); without JavaScript, a page with the card and the block."""
+    form_open = request.GET.get("open")
+    return render_entry(
+        request,
+        composer_entry(pk),
+        "review",
+        seen_version=_seen(request),
+        review_form_open=form_open if form_open in ("request_changes", "comment") else "",
+    )
 
 
 def _fields(form) -> dict:

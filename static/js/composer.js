@@ -24,7 +24,7 @@
     if (!details.matches || !details.matches("details.entry-menu") || !details.open) return;
     var link = details.querySelector("[data-menu-link]");
     if (!link || !window.htmx) return;
-    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link.parentElement, swap: "innerHTML" });
+    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link, swap: "outerHTML" });
   }, true);
 
   function composerRoot() {
