@@ -143,6 +143,7 @@ def composer(request, year, number):
         presence_seconds=int(PRESENCE_INTERVAL.total_seconds()),
         undo_event=undo_event_for(issue, request.GET.get("undo")),
         readable=issue.readable,
+        has_revision=issue.has_revision,
         return_reason=return_reasons([issue]).get(issue.pk),
     )
     return render_view(request, "editorial/composer.html", context, partial=None)

@@ -211,9 +211,12 @@ def _saved_response(request, before: Entry, saved: Entry):
             request, composer_url(before.section.issue, f"entry-{saved.pk}"), note
         )
     # The entry as the service saved it, read under the lock: only what the card adds to it.
+    # (A save that changed nothing may leave an entry with changes requested, whose card shows
+    # its menu with who wrote it: that rare answer reads the entry as the composer does.)
+    fresh = prepare_entry(saved) if saved.audit_event else composer_entry(saved.pk)
     context = entry_context(
         request,
-        prepare_entry(saved),
+        fresh,
         mode="saved",
         focus_entry=saved.pk,
         focus="edit",

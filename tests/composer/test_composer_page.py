@@ -130,7 +130,7 @@ def test_composer_issue_reads_everything_in_five_queries(editor):
         loaded = composer_issue(2024, 12)
         for section in loaded.sections_list:
             for item in section.entries_list:
-                _ = (item.created_by, item.updated_by, item.comment_threads, item.shown_url)
+                _ = (item.created_by_name, item.updated_by_name, item.comment_threads)
                 _ = (item.section.issue.status, item.same_links)
     assert len(queries) == 5
     assert sum(len(s.entries_list) for s in loaded.sections_list) == 40

@@ -15,9 +15,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # session, user, permissions, the issue (with its version and readability), sections,
 # entries, comments, same links, presence (one UPDATE), who else is here
 COMPOSER_BUDGET = 10
-# session, user, permissions, issue, sections, entries, comments, text authors (four eyes),
-# same links, counts, revisions
-REVIEW_BUDGET = 11
+# session, user, permissions, the issue (with whether it has a revision), sections, entries,
+# comments, text authors (four eyes), same links, counts
+REVIEW_BUDGET = 10
 # session, user, permissions, the entry; BEGIN, the issue locked, the entry locked, UPDATE,
 # audit row, the issue's updated_at, COMMIT; the saved card's comments and same links
 SAVE_BUDGET = 13
@@ -39,8 +39,10 @@ def issue_of(number: int, entries: int, author):
         entry_status=EntryStatus.SUBMITTED,
         author=author,
     )
-    first = Entry.objects.filter(section__issue=issue).order_by("pk").first()
+    first, second = Entry.objects.filter(section__issue=issue).order_by("pk")[:2]
     Comment.objects.create(entry=first, author=author, body="问")
+    # A card with changes requested shows its menu (who wrote it, the review moves) open.
+    Entry.objects.filter(pk=second.pk).update(status=EntryStatus.CHANGES_REQUESTED)
     return issue
 
 
@@ -62,8 +64,9 @@ def queries_of(request) -> int:
     return len(queries)
 
 
-def test_the_composer_page(issues, editor):
-    client = logged_in(editor)
+@pytest.mark.parametrize("who", ["editor", "reviewer"])
+def test_the_composer_page(issues, request, who):
+    client = logged_in(request.getfixturevalue(who))
     counts = []
     for issue in issues.values():
         url = reverse("editorial:composer", args=[issue.year, issue.number])
