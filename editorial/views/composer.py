@@ -68,6 +68,11 @@ def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
 # --- the context of each composer partial, built in one place for every view that renders it --
 
 
+# What each card of a list asks for and a list has no value for: set, so that hundreds of cards
+# do not each look them up through the whole context in vain.
+CARD_DEFAULTS = {"mode": "", "focus_entry": None, "focus": ""}
+
+
 def sections_context(request, issue: Issue, **extra) -> dict:
     """The sections list (composer.html#sections): the issue read by composer_issue, with
     review moves on the entries whose menu the list shows open, and the version the list
@@ -79,6 +84,7 @@ def sections_context(request, issue: Issue, **extra) -> dict:
         "sections": issue.sections_list,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        **CARD_DEFAULTS,
         **extra,
     }
 
@@ -103,6 +109,7 @@ def section_context(request, issue: Issue, section=None, **extra) -> dict:
         "section": section,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        **CARD_DEFAULTS,
         **extra,
     }
 
