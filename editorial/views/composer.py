@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, trigger_client_event
 
 from editorial import workflow
 from editorial.audit import action_label
@@ -299,6 +300,18 @@ def sections_response(request, issue: Issue, *, notice_text="", undo_event=None,
     )
     response = render_view(request, "editorial/composer.html", context, partial="sections_changed")
     return changed(response)
+
+
+def section_moved_response(request, moved, *, note: str, focus: str = ""):
+    """htmx, after a section moved: what changed, not the sections. The notice (out of band)
+    and the event "section-moved" ({section, position, focus}) with which the page puts the
+    section in its place, the focus staying on the button used. Swaps nothing else, whatever
+    the form's target."""
+    context = {"notice_text": note, "counts": []}
+    response = render_view(request, "editorial/section.html", context, partial="moved")
+    detail = {"section": moved.pk, "position": moved.position, "focus": focus}
+    trigger_client_event(response, "section-moved", detail, after="settle")
+    return changed(reswap(response, "none"), moved_section=moved.pk)
 
 
 def notice_error_response(request, issue: Issue, message: str, *, status=409):

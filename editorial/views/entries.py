@@ -496,6 +496,23 @@ def change_undo(request, event_pk):
     }
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, anchor), note)
+    if event.action == "entry_move":
+        # Back where it was: placed by the page, as after any move.
+        response = moved_response(
+            request, restored, from_section=event.data["section"][1], note=note, focus=""
+        )
+        return reswap(response, "none")
+    if event.action == "entry_update":
+        # The earlier text: the card alone, in place of the one shown.
+        context = entry_context(
+            request,
+            prepare_entry(restored),
+            mode="saved",
+            focus_entry=restored.pk,
+            notice_text=note,
+        )
+        response = render_view(request, "editorial/entry.html", context, partial="saved")
+        return changed(reswap(retarget(response, f"#entry-{restored.pk}"), "outerHTML"))
     return sections_response(request, issue, notice_text=note, **focus)
 
 

@@ -220,6 +220,28 @@
     refreshSections(false);
   });
 
+  // Where the server says a moved section now is (its ↑ and ↓ buttons): the answer carries no
+  // sections, so the page puts the section there itself, the focus staying on the button used.
+  document.addEventListener("section-moved", function (event) {
+    var detail = event.detail || {};
+    var section = document.getElementById("section-" + detail.section);
+    if (!section || !section.parentElement) return;
+    var list = section.parentElement;
+    var others = Array.prototype.filter.call(list.children, function (node) {
+      return node !== section && node.matches("section.composer-section[data-section]");
+    });
+    if (!others.length) return;
+    var before = others[detail.position - 1] || others[others.length - 1].nextElementSibling;
+    var focused = section.contains(document.activeElement) ? document.activeElement : null;
+    if (section.nextElementSibling !== before) list.insertBefore(section, before);
+    var button = detail.focus && section.querySelector("button[name=direction][value='" + detail.focus + "']");
+    var target = button || focused;
+    if (target) {
+      target.focus({ preventScroll: true });
+      if (target.scrollIntoView && !isInView(target)) target.scrollIntoView({ block: "center" });
+    }
+  });
+
   // Keep a card's colour in step with the status its review block shows after a swap.
   function syncEntryStatus(root) {
     if (!root.querySelectorAll) return;

@@ -310,3 +310,23 @@ def test_undo_from_the_notice_and_from_the_history(page, issue):
         ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
     )
     assert [t for p, t in order(issue) if p == 1][0] == "分布式系统 条目 1"
+
+
+def test_a_section_moves_with_its_buttons_and_keeps_the_focus(page, issue):
+    """↓ and ↑ move a section: the answer says where it is now (a few hundred bytes, not the
+    sections), the page puts it there and the focus stays on the button pressed."""
+    sections = page.locator("#composer-sections > section.composer-section[data-section]")
+    expect(sections.first).to_have_id(f"section-{issue.sections.get(position=1).pk}")
+    first = issue.sections.get(position=1)
+    down = page.get_by_role("button", name=f"Move section “{first.title}” down")
+    with page.expect_response(re.compile(r"/sections/\d+/move/")) as answer:
+        down.click()
+    assert answer.value.status == 200
+    assert len(answer.value.body()) < 10_000
+    expect(sections.nth(1)).to_have_id(f"section-{first.pk}")
+    expect(down).to_be_focused()
+    expect(page.locator("#composer-notice")).to_contain_text(first.title)
+    page.keyboard.press("Shift+Tab")  # the ↑ of the same section
+    page.keyboard.press("Enter")
+    expect(sections.first).to_have_id(f"section-{first.pk}")
+    assert [s.title for s in issue.sections.order_by("position")][0] == first.title

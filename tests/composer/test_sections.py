@@ -102,7 +102,12 @@ def test_reorder_sections(editor_client, issue):
     response = editor_client.post(url, {"direction": "down"}, **HTMX)
     html = response.content.decode()
     assert titles(issue) == ["分布式系统", "云计算技术"]
-    assert 'name="direction" value="down" data-focus' in html
+    # What changed only: the notice and where the section is now, not the sections.
+    assert 'id="composer-sections"' not in html
+    assert "Moved the section “云计算技术” to position 2." in html
+    assert response["HX-Reswap"] == "none"
+    moved = json.loads(response["HX-Trigger-After-Settle"])["section-moved"]
+    assert moved == {"section": second.pk, "position": 2, "focus": "down"}
     assert_valid_fragment(html)
     editor_client.post(url, {"position": 1})
     assert titles(issue) == ["云计算技术", "分布式系统"]
