@@ -18,11 +18,13 @@
   }
   window.digestEntryUrl = entryUrl;
 
-  // A card's menu (its actions, review block and comments) is fetched when it first opens.
+  // A card's menu (its actions, review block and comments) and a section's forms to add
+  // entries are fetched when they first open, in place of the link they hold (where a page
+  // without JavaScript goes instead).
   document.addEventListener("toggle", function (event) {
     var details = event.target;
-    if (!details.matches || !details.matches("details.entry-menu") || !details.open) return;
-    var link = details.querySelector("[data-menu-link]");
+    if (!details.matches || !details.open) return;
+    var link = details.querySelector(":scope > [data-menu-link]");
     if (!link || !window.htmx) return;
     window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link, swap: "outerHTML" });
   }, true);
@@ -254,7 +256,7 @@
       var status = (badge.className.match(/review-status--([a-z_]+)/) || [])[1];
       if (!status) return;
       card.className = card.className.replace(/composer-entry--(draft|submitted|changes_requested|approved)/, "composer-entry--" + status);
-      var head = card.querySelector(".composer-entry__head .review-status");
+      var head = card.querySelector(":scope > header .review-status");
       if (head && head !== badge) {
         head.className = badge.className;
         head.lastChild.textContent = badge.textContent;

@@ -110,7 +110,7 @@ def test_drag_and_drop_within_and_across_sections(page, issue):
 def test_keyboard_editing(page, issue):
     first = card(page, "分布式系统 条目 1")
     # A click on the card's text fetches the form, the title focused; Escape cancels.
-    first.locator(".composer-entry__gist").click(position={"x": 200, "y": 5})
+    first.locator(":scope > p").click(position={"x": 200, "y": 5})
     title = page.get_by_label("Title", exact=True).first
     expect(title).to_be_focused()
     title.press("Escape")
