@@ -149,15 +149,8 @@ def _fields(form) -> dict:
 def entry_edit(request, pk):
     """The edit form; saving it refuses a stale version and shows both texts (409), and a
     save to an entry deleted meanwhile shows the editor's text with who deleted it (409)."""
-    if request.method == "POST":
-        # What the answer needs of the entry before the save; the service reads it again
-        # under the issue's lock.
-        entry = Entry.objects.select_related("section__issue").filter(pk=pk).first()
-        if entry is None:
-            return _save_to_deleted(request, pk)
-    else:
-        entry = _live_entry(pk)
     if request.method != "POST":
+        entry = _live_entry(pk)
         form = EntryForm(
             initial={
                 "title": entry.title,
@@ -170,13 +163,16 @@ def entry_edit(request, pk):
     form = EntryForm(request.POST)
     if form.is_valid():
         try:
+            # The service reads the entry under the issue's lock and returns it as saved.
             saved = services.entry_update(
-                entry, **_fields(form), version=form.cleaned_data["version"], by=request.user
+                Entry(pk=pk), **_fields(form), version=form.cleaned_data["version"], by=request.user
             )
+        except services.EntryGone:
+            return _save_to_deleted(request, pk)
         except services.EditConflict as conflict:
             return render_entry(
                 request,
-                entry,
+                conflict.current,
                 "conflict",
                 status=409,
                 conflict_current=conflict.current,
@@ -188,7 +184,10 @@ def entry_edit(request, pk):
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            return _saved_response(request, entry, saved)
+            return _saved_response(request, saved)
+    if not Entry.objects.filter(pk=pk).exists():
+        return _save_to_deleted(request, pk)
+    entry = _live_entry(pk)
     return render_entry(
         request,
         entry,
@@ -199,8 +198,11 @@ def entry_edit(request, pk):
     )
 
 
-def _saved_response(request, before: Entry, saved: Entry):
-    withdrawn = before.status != saved.status and saved.status == "submitted"
+def _saved_response(request, saved: Entry):
+    """After a save: the card as saved (htmx) with the notice, which offers to undo the edit;
+    plain, back to the composer with the notice as a message."""
+    event = saved.audit_event  # None: nothing changed
+    withdrawn = event is not None and event.from_state and event.to_state == "submitted"
     note = (
         _("Saved. The approval was withdrawn: the entry needs review again.")
         if withdrawn
@@ -208,12 +210,12 @@ def _saved_response(request, before: Entry, saved: Entry):
     )
     if not wants_fragment(request):
         return redirect_after_post(
-            request, composer_url(before.section.issue, f"entry-{saved.pk}"), note
+            request, composer_url(saved.section.issue, f"entry-{saved.pk}"), note
         )
     # The entry as the service saved it, read under the lock: only what the card adds to it.
     # (A save that changed nothing may leave an entry with changes requested, whose card shows
     # its menu with who wrote it: that rare answer reads the entry as the composer does.)
-    fresh = prepare_entry(saved) if saved.audit_event else composer_entry(saved.pk)
+    fresh = prepare_entry(saved) if event else composer_entry(saved.pk)
     context = entry_context(
         request,
         fresh,
@@ -221,7 +223,7 @@ def _saved_response(request, before: Entry, saved: Entry):
         focus_entry=saved.pk,
         focus="edit",
         notice_text=note,
-        undo_event=saved.audit_event,
+        undo_event=event,
     )
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 

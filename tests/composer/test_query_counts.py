@@ -18,9 +18,9 @@ COMPOSER_BUDGET = 10
 # session, user, permissions, the issue (with whether it has a revision), sections, entries,
 # comments, text authors (four eyes), same links, counts
 REVIEW_BUDGET = 10
-# session, user, permissions, the entry; BEGIN, the issue locked, the entry locked, UPDATE,
+# session, user, permissions; BEGIN, the issue locked, the entry locked, UPDATE,
 # audit row, the issue's updated_at, COMMIT; the saved card's comments and same links
-SAVE_BUDGET = 13
+SAVE_BUDGET = 12
 
 
 def issue_of(number: int, entries: int, author):
