@@ -81,7 +81,7 @@ def sections_context(request, issue: Issue, **extra) -> dict:
     workflow.attach_entry_actions(open_menu_entries(issue.sections_list), request.user)
     return {
         "issue": issue,
-        "version": issue.version if hasattr(issue, "version") else issue_version(issue),
+        "version": issue.version,
         "sections": issue.sections_list,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),

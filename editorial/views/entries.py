@@ -69,39 +69,36 @@ def _live_section(pk) -> Section:
     return guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
 
 
-def _save_to_deleted(request, pk):
+def _save_to_deleted(request, pk, gone=None):
     """A save to an entry deleted meanwhile: 409 with who deleted it and the editor's text,
-    with the undo of that deletion and a way to add the text as a new entry."""
-    form = EntryForm(request.POST)
-    form.is_valid()
-    typed = {name: form.data.get(name, "") for name in ("title", "url", "summary")}
-    try:
-        version = form.data.get("version")
-        services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
-    except services.EntryGone as gone:
-        event = gone.event
-        if event is None:
-            raise Http404 from None  # never was an entry: nothing to keep or to undo
-        undo = (
-            event
-            if event is not None
-            and event.action == "entry_delete"
-            and not event.data.get("restored")
-            else None
-        )
-        section_pk = (event.data.get("section") if event is not None else None) or 0
-        context = {
-            "entry_pk": pk,
-            "issue": gone.issue,
-            "message": gone.message,
-            "mine": gone.mine,
-            "undo_event": undo,
-            "section": Section.objects.filter(pk=section_pk).first(),
-        }
-        template = "editorial/entry_gone.html"
-        return render_view(request, template, context, partial="gone", status=409)
-    # Restored meanwhile: an ordinary save.
-    return entry_edit(request, pk)
+    with the undo of that deletion and a way to add the text as a new entry. `gone`: the
+    service's refusal when the save was tried already."""
+    if gone is None:
+        form = EntryForm(request.POST)
+        form.is_valid()
+        typed = {name: form.data.get(name, "") for name in ("title", "url", "summary")}
+        try:
+            version = form.data.get("version")
+            services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
+        except services.EntryGone as error:
+            gone = error
+        else:
+            # Restored meanwhile: an ordinary save.
+            return entry_edit(request, pk)
+    event = gone.event
+    if event is None:
+        raise Http404  # never was an entry: nothing to keep or to undo
+    undo = event if event.action == "entry_delete" and not event.data.get("restored") else None
+    context = {
+        "entry_pk": pk,
+        "issue": gone.issue,
+        "message": gone.message,
+        "mine": gone.mine,
+        "undo_event": undo,
+        "section": Section.objects.filter(pk=event.data.get("section") or 0).first(),
+    }
+    template = "editorial/entry_gone.html"
+    return render_view(request, template, context, partial="gone", status=409)
 
 
 def _seen(request) -> int | None:
@@ -167,8 +164,8 @@ def entry_edit(request, pk):
             saved = services.entry_update(
                 Entry(pk=pk), **_fields(form), version=form.cleaned_data["version"], by=request.user
             )
-        except services.EntryGone:
-            return _save_to_deleted(request, pk)
+        except services.EntryGone as gone:
+            return _save_to_deleted(request, pk, gone)
         except services.EditConflict as conflict:
             return render_entry(
                 request,
