@@ -70,7 +70,7 @@ def _review_context(request, issue, **extra):
     workflow.attach_entry_actions(
         (entry for section in sections for entry in section.entries_list), request.user
     )
-    counts = selectors.issue_entry_counts(issue)
+    counts = selectors.entry_counts(sections)
     return {
         "issue": issue,
         "sections": sections,

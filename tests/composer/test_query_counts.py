@@ -16,8 +16,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # entries, comments, same links, presence (one UPDATE), who else is here
 COMPOSER_BUDGET = 10
 # session, user, permissions, the issue (with whether it has a revision), sections, entries,
-# comments, text authors (four eyes), same links, counts
-REVIEW_BUDGET = 10
+# comments, text authors (four eyes), same links
+REVIEW_BUDGET = 9
 # session, user, permissions; BEGIN, the issue locked, the entry locked, UPDATE,
 # audit row, the issue's updated_at, COMMIT; the saved card's comments and same links
 SAVE_BUDGET = 12
