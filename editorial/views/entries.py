@@ -25,6 +25,7 @@ from editorial.views.composer import (
     duplicates_for,
     entry_context,
     notice_error_response,
+    open_menu_entries,
     section_context,
     sections_response,
 )
@@ -501,6 +502,8 @@ def change_undo(request, event_pk):
             request, restored, from_section=event.data["section"][1], note=note, focus=""
         )
         return reswap(response, "none")
+    if event.action in ("entry_delete", "section_delete"):
+        return restored_response(request, restored, note=note)
     if event.action == "entry_update":
         # The earlier text: the card alone, in place of the one shown.
         context = entry_context(
@@ -524,14 +527,45 @@ def entry_restore(request, event_pk):
     try:
         if event.action == "section_delete":
             restored = services.section_restore(event, by=request.user)
-            anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
+            anchor = f"section-{restored.pk}"
             note = _("Restored the section “%(title)s”.") % {"title": restored.title}
         else:
             restored = services.entry_restore(event, by=request.user)
-            anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk, "focus": "edit"}
+            anchor = f"entry-{restored.pk}"
             note = _("Restored “%(title)s”.") % {"title": restored.title}
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, anchor), note)
-    return sections_response(request, issue, notice_text=note, **focus)
+    return restored_response(request, restored, note=note)
+
+
+def restored_response(request, restored, *, note: str):
+    """htmx, after a deletion was undone: what came back, not the sections. The entry's card,
+    or the section with its entries, added at the end of its list (out of band) and put in its
+    place by the page with the events of a move ("entry-moved", "section-moved"), with the
+    count and the notice."""
+    if isinstance(restored, Section):
+        section = composer_section(restored.pk)
+        workflow.attach_entry_actions(open_menu_entries([section]), request.user)
+        context = section_context(request, section.issue, section, notice_text=note)
+        partial, template = "restored", "editorial/section.html"
+        event = "section-moved"
+        detail = {"section": section.pk, "position": section.position, "focus": "title"}
+    else:
+        entry = composer_entry(restored.pk)
+        count = Entry.objects.filter(section=entry.section_id).count()
+        context = entry_context(
+            request, entry, notice_text=note, counts=[(entry.section_id, count)]
+        )
+        partial, template = "restored", "editorial/entry.html"
+        event = "entry-moved"
+        detail = {
+            "entry": entry.pk,
+            "section": entry.section_id,
+            "position": entry.position,
+            "focus": "menu",
+        }
+    response = render_view(request, template, context, partial=partial)
+    trigger_client_event(response, event, detail, after="settle")
+    return changed(reswap(response, "none"))

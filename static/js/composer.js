@@ -222,8 +222,9 @@
     refreshSections(false);
   });
 
-  // Where the server says a moved section now is (its ↑ and ↓ buttons): the answer carries no
-  // sections, so the page puts the section there itself, the focus staying on the button used.
+  // Where the server says a moved section now is (its ↑ and ↓ buttons, or a removal undone):
+  // the answer carries no sections list, so the page puts the section there itself, the focus
+  // staying on the button used (or on a restored section's title).
   document.addEventListener("section-moved", function (event) {
     var detail = event.detail || {};
     var section = document.getElementById("section-" + detail.section);
@@ -232,12 +233,17 @@
     var others = Array.prototype.filter.call(list.children, function (node) {
       return node !== section && node.matches("section.composer-section[data-section]");
     });
-    if (!others.length) return;
-    var before = others[detail.position - 1] || others[others.length - 1].nextElementSibling;
+    var before = others.length
+      ? others[detail.position - 1] || others[others.length - 1].nextElementSibling
+      : list.querySelector(".composer-section--new"); // a restored section, the only one
     var focused = section.contains(document.activeElement) ? document.activeElement : null;
     if (section.nextElementSibling !== before) list.insertBefore(section, before);
+    var empty = list.querySelector(".composer__empty");
+    if (empty) empty.remove();
     var button = detail.focus && section.querySelector("button[name=direction][value='" + detail.focus + "']");
-    var target = button || focused;
+    var title = detail.focus === "title" && section.querySelector(".composer-section__title");
+    if (title) title.setAttribute("tabindex", "-1");
+    var target = button || title || focused;
     if (target) {
       target.focus({ preventScroll: true });
       if (target.scrollIntoView && !isInView(target)) target.scrollIntoView({ block: "center" });
