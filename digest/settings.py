@@ -76,6 +76,7 @@ MIDDLEWARE = [
 # Every authenticate() (the login page, the admin's login) passes django-axes first.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "editorial.auth_backends.PermissionsBackend",  # permissions in one query (no sign-in)
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -186,6 +186,15 @@ class EntryForm(ServiceErrorsMixin, EditorialForm):
             }
         )
 
+    def locate(self, entry) -> None:
+        """Point the link check at `entry`'s issue: for a form bound before the entry was read
+        (a save reads it under the lock), shown again with its errors."""
+        self.issue_pk = entry.section.issue_id
+        attrs = self.fields["url"].widget.attrs
+        attrs["data-hx-vals"] = json.dumps(
+            {**json.loads(attrs["data-hx-vals"]), "issue": str(self.issue_pk)}
+        )
+
     @classmethod
     def for_entry(cls, entry, data=None, **kwargs):
         """The edit form of `entry` (its text as initial values when not bound)."""

@@ -112,12 +112,12 @@ def lock_section(section_id: int) -> tuple[Issue, Section]:
 
 
 def lock_entry(entry: Entry) -> tuple[Issue, Entry]:
-    """Lock the entry's issue, then lock and read the entry afresh (with its section).
-    Vanished if the entry (or its section) was removed meanwhile."""
-    section_id = Entry.objects.filter(pk=entry.pk).values_list("section_id", flat=True).first()
-    if section_id is None:
+    """Lock the entry's issue (found through the entry, only the issue row is locked), then
+    lock and read the entry afresh, with its section and the locked issue attached. Vanished
+    if the entry (or its section) was removed meanwhile."""
+    issue = Issue.objects.select_for_update(of=("self",)).filter(sections__entries=entry.pk).first()
+    if issue is None:
         raise vanished("entry", entry.pk)
-    issue = lock_issue_of_section(section_id)
     fresh = (
         Entry.objects.select_for_update(of=("self",))
         .select_related("section")
@@ -126,6 +126,7 @@ def lock_entry(entry: Entry) -> tuple[Issue, Entry]:
     )
     if fresh is None:
         raise vanished("entry", entry.pk)
+    fresh.section.issue = issue
     return issue, fresh
 
 

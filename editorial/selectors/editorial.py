@@ -8,17 +8,18 @@ issue has.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from editorial.links import display_url
 from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
 from editorial.selectors.links import (  # noqa: F401 - the composer's same-link helpers
     attach_same_links,
     same_link_entries,
     same_links_for_url,
 )
+from editorial.selectors.live import newest_event
 from editorial.selectors.review import entry_threads
 
 PUBLISHED_ON_DASHBOARD = 12
@@ -55,6 +56,7 @@ def dashboard_columns(now=None, published_limit: int = PUBLISHED_ON_DASHBOARD) -
         .annotate(
             entries_total=Count("sections__entries"),
             readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
+            has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk"))),
             **counts,
         )
         .order_by("-year", "-number")
@@ -87,8 +89,9 @@ def previous_issue(year: int | None = None, number: int | None = None) -> Issue 
 
 
 def _prepare_entries(issue: Issue, sections) -> None:
-    """Link the prefetched objects both ways and add .shown_url, .comment_threads and
-    .same_links."""
+    """Link the prefetched objects both ways and add .comment_threads and .same_links; the
+    authors of the entries with changes requested (their card shows its
+    menu, which names them)."""
     entries = [entry for section in sections for entry in section.entries_list]
     threads = entry_threads(entries) if entries else {}
     attach_same_links(entries)
@@ -96,20 +99,35 @@ def _prepare_entries(issue: Issue, sections) -> None:
         section.issue = issue
         for entry in section.entries_list:
             entry.section = section
-            entry.shown_url = display_url(entry.url)
             entry.comment_threads = threads.get(entry.pk, [])
 
 
+def with_author_names(entries):
+    """`entries` with .created_by_name and .updated_by_name (None when unknown): what an
+    entry's menu says of who wrote and edited it, without reading the users as objects."""
+    return entries.annotate(
+        created_by_name=F("created_by__username"), updated_by_name=F("updated_by__username")
+    )
+
+
 def _entries_queryset():
-    return Entry.objects.select_related("created_by", "updated_by").order_by("position", "pk")
+    # Not the folded search text: the composer never shows it.
+    return with_author_names(Entry.objects.defer("search_text")).order_by("position", "pk")
 
 
 def composer_issue(year: int, number: int) -> Issue:
-    """The issue with .sections_list, each section with .entries_list (authors, display URL
-    comment threads and same links attached): five queries whatever the number of entries. 404
-    if none."""
+    """The issue with .version (selectors.live: read before its content, so a change made
+    while the page is read shows as a newer version), .readable (a revision readers see),
+    .has_revision (one published, whether readers see it yet or not) and
+    .sections_list, each section with .entries_list (author names, comment threads and same
+    links attached): five queries whatever the number of entries. 404 if none."""
+    now = timezone.now()
     issue = get_object_or_404(
-        Issue.objects.select_related("created_by").prefetch_related(
+        Issue.objects.annotate(
+            version=Coalesce(Subquery(newest_event), 0),
+            readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
+            has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk"))),
+        ).prefetch_related(
             Prefetch(
                 "sections",
                 queryset=Section.objects.order_by("position", "pk").prefetch_related(
@@ -138,18 +156,17 @@ def composer_section(pk: int) -> Section:
 
 
 def composer_entry(pk: int) -> Entry:
-    """One entry with its section, issue, authors, display URL and comment threads (404)."""
+    """One entry with its section, issue, author names, comment threads and same links
+    (404)."""
     entry = get_object_or_404(
-        Entry.objects.select_related("section__issue", "created_by", "updated_by"), pk=pk
+        with_author_names(Entry.objects.select_related("section__issue")), pk=pk
     )
     prepare_entry(entry)
     return entry
 
 
 def prepare_entry(entry: Entry) -> Entry:
-    """Add what an entry card shows beyond the model: .shown_url, .comment_threads and
-    .same_links."""
-    entry.shown_url = display_url(entry.url)
+    """Add what an entry card shows beyond the model: .comment_threads and .same_links."""
     entry.comment_threads = entry_threads([entry])[entry.pk]
     attach_same_links([entry])
     return entry

@@ -7,6 +7,7 @@ Query budget: one query per call, whatever the number of entries or links asked 
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,16 +28,27 @@ def _where(entry, now) -> str:
     return reverse("editorial:composer", args=[issue.year, issue.number]) + f"#entry-{entry.pk}"
 
 
-def same_link_entries(keys: Iterable[str], *, now=None) -> dict[str, list[Entry]]:
+def same_link_entries(keys: Iterable[str], *, now=None, shared=False) -> dict[str, list[Entry]]:
     """Entries whose url_key is one of `keys`, by key, newest issue first. Each entry has its
-    section and issue loaded, .entry_number, .section_index and .where_url. One query."""
+    section and issue loaded, .entry_number, .section_index and .where_url. One query.
+    `shared`: only the keys two entries or more have (the others' lists would hold just the
+    entry asked about), so the common case, no link used twice, reads no rows."""
     keys = {key for key in keys if key}
     if not keys:
         return {}
     now = now or timezone.now()
-    rows = with_markdown_numbers(
-        Entry.objects.filter(url_key__in=keys).select_related("section__issue")
-    ).order_by(
+    rows = Entry.objects.filter(url_key__in=keys)
+    if shared:
+        repeated = (
+            Entry.objects.filter(url_key__in=keys)
+            .order_by()
+            .values("url_key")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values("url_key")
+        )
+        rows = Entry.objects.filter(url_key__in=repeated)
+    rows = with_markdown_numbers(rows.select_related("section__issue")).order_by(
         "-section__issue__year", "-section__issue__number", "section__position", "position", "pk"
     )
     found: dict[str, list[Entry]] = defaultdict(list)
@@ -60,7 +72,8 @@ def same_links_for_url(url: str, *, exclude_entry: int | None = None) -> list[En
 
 def attach_same_links(entries: list[Entry]) -> None:
     """Give every entry .same_links: the other entries with its link. One query."""
-    found = same_link_entries(entry.url_key for entry in entries) if entries else {}
+    keys = (entry.url_key for entry in entries)
+    found = same_link_entries(keys, shared=True) if entries else {}
     for entry in entries:
         others = found.get(entry.url_key, [])
         entry.same_links = [other for other in others if other.pk != entry.pk][:SAME_LINKS_SHOWN]

@@ -41,17 +41,13 @@ def scheduled_issues(now=None):
     )
 
 
-def issue_entry_counts(issue) -> dict[str, int]:
-    """The number of entries of one issue by state, plus "total"."""
-    rows = (
-        Entry.objects.filter(section__issue=issue)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
+def entry_counts(sections) -> dict[str, int]:
+    """The number of entries of these sections (read by review_sections) by state, plus
+    "total": counted from the entries shown, no query."""
     counts = dict.fromkeys(EntryStatus.values, 0)
-    for row in rows:
-        counts[row["status"]] = row["n"]
+    for section in sections:
+        for entry in section.entries_list:
+            counts[entry.status] += 1
     counts["total"] = sum(counts.values())
     return counts
 
@@ -92,8 +88,10 @@ def entry_threads(entries) -> dict[int, CommentThreads]:
 def review_sections(issue):
     """The issue's sections, each with .entries_list; every entry has .shown_url (punycode host)
     .comment_threads (see entry_threads) and .same_links (see selectors.links)."""
-    entries_queryset = Entry.objects.select_related("created_by", "updated_by").order_by(
-        "position", "pk"
+    entries_queryset = (
+        Entry.objects.select_related("created_by", "updated_by")
+        .defer("search_text")
+        .order_by("position", "pk")
     )
     sections = list(
         issue.sections.order_by("position").prefetch_related(

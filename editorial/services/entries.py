@@ -124,7 +124,8 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
     if the entry was deleted meanwhile (both carry the editor's text). A real change bumps
     the version and writes one audit row with {field: [old, new]}; an approved or
     changes-requested entry goes back to submitted (the audit comment says why). A no-op
-    writes nothing."""
+    writes nothing. The entry returned has its section and issue (as locked) and
+    .audit_event, the row this save wrote (None for a no-op)."""
     try:
         issue, current = guards.lock_entry(entry)
     except Vanished as gone:
@@ -140,6 +141,7 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
         for field, value in mine.items()
         if getattr(current, field) != value
     }
+    current.audit_event = None
     if not changes:
         return current
     for field, (_old, new) in changes.items():
@@ -150,7 +152,7 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
     current.updated_by = by
     current.save(update_fields=[*changes, "status", "version", "updated_by", "updated_at"])
     moved = current.status != from_state
-    audit.record(
+    current.audit_event = audit.record(
         issue,
         by=by,
         action="entry_update",

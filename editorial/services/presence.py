@@ -4,6 +4,7 @@ PRESENCE_EXPIRY, as the composer reports every PRESENCE_INTERVAL. Not audited.""
 
 import datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from editorial import guards
@@ -15,10 +16,16 @@ PRESENCE_EXPIRY = datetime.timedelta(seconds=12)
 
 def presence_seen(issue, *, user, now=None) -> list:
     """Record that `user` has the issue open now; the other users seen on it within
-    PRESENCE_EXPIRY, by username. Two queries."""
+    PRESENCE_EXPIRY, by username. Two queries (three on the first visit)."""
     guards.require_editor(user)
     now = now or timezone.now()
-    Presence.objects.update_or_create(issue=issue, user=user, defaults={"seen_at": now})
+    mine = Presence.objects.filter(issue=issue, user=user)
+    if not mine.update(seen_at=now):
+        try:
+            with transaction.atomic():
+                Presence.objects.create(issue=issue, user=user, seen_at=now)
+        except IntegrityError:  # the same editor's other tab got there first
+            mine.update(seen_at=now)
     others = (
         Presence.objects.filter(issue=issue, seen_at__gte=now - PRESENCE_EXPIRY)
         .exclude(user=user)

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, trigger_client_event
 
 from editorial import workflow
 from editorial.audit import action_label
@@ -17,7 +17,12 @@ from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.forms import UrlCheckForm
 from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
-from editorial.selectors.editorial import composer_issue, duplicate_links, issue_history
+from editorial.selectors.editorial import (
+    composer_issue,
+    duplicate_links,
+    issue_history,
+    sibling_sections,
+)
 from editorial.selectors.live import issue_version
 from editorial.selectors.reasons import return_reasons
 from editorial.services import history as history_services
@@ -50,18 +55,6 @@ def is_editable(issue: Issue) -> bool:
     return issue.status != IssueStatus.PUBLISHED
 
 
-def is_readable(issue: Issue, now=None) -> bool:
-    """Readers can see the issue (a published revision whose time has come)."""
-    return issue.revisions.filter(published_at__lte=now or timezone.now()).exists()
-
-
-def attach_entry_actions(sections, user) -> None:
-    """Each entry gets .actions, the review moves `user` may make on it now."""
-    workflow.attach_entry_actions(
-        (entry for section in sections for entry in section.entries_list), user
-    )
-
-
 def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
     """The deletion that ?undo= names, if it belongs to the issue and is not undone yet."""
     try:
@@ -76,16 +69,68 @@ def undo_event_for(issue: Issue, event_pk) -> AuditEvent | None:
     return event
 
 
+# --- the context of each composer partial, built in one place for every view that renders it --
+
+
+# What each card of a list asks for and a list has no value for: set, so that hundreds of cards
+# do not each look them up through the whole context in vain.
+CARD_DEFAULTS = {"mode": "", "focus_entry": None, "focus": ""}
+
+
 def sections_context(request, issue: Issue, **extra) -> dict:
-    """What the sections partial needs: the issue read by composer_issue, with review moves,
-    and the version the list shows (for the live updates)."""
-    attach_entry_actions(issue.sections_list, request.user)
+    """The sections list (composer.html#sections): the issue read by composer_issue, with
+    review moves on the entries whose menu the list shows open, and the version the list
+    shows (for the live updates)."""
+    workflow.attach_entry_actions(open_menu_entries(issue.sections_list), request.user)
     return {
         "issue": issue,
-        "version": issue_version(issue),
+        "version": issue.version,
         "sections": issue.sections_list,
         "editable": is_editable(issue),
         "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        **CARD_DEFAULTS,
+        **extra,
+    }
+
+
+def open_menu_entries(sections) -> list:
+    """The entries whose card shows its menu open (changes requested: the comments that say
+    what to change are in view); the other menus are fetched when opened."""
+    return [
+        entry
+        for section in sections
+        for entry in section.entries_list
+        if entry.status == EntryStatus.CHANGES_REQUESTED
+    ]
+
+
+def section_context(request, issue: Issue, section=None, **extra) -> dict:
+    """One section's partials (section.html: section, count, added, moved, and the forms:
+    rename, add an entry, quick add, add a section, remove). `section` is None for the issue's
+    "add a section" form; for the card list it is read by composer_section."""
+    return {
+        "issue": issue,
+        "section": section,
+        "editable": is_editable(issue),
+        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        **CARD_DEFAULTS,
+        **extra,
+    }
+
+
+def entry_context(request, entry, *, mode: str = "card", **extra) -> dict:
+    """An entry's partials (entry.html: card, menu, review, form, conflict, move, confirm
+    delete, saved), around an entry with its section and issue (composer_entry, or the entry a
+    service returned with prepare_entry). The sections to move to are read for "move" only."""
+    issue = entry.section.issue
+    entry.actions = workflow.entry_actions(entry, request.user)
+    return {
+        "entry": entry,
+        "issue": issue,
+        "editable": is_editable(issue),
+        "sections": sibling_sections(issue) if mode == "move" else [],
+        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        "mode": mode,
         **extra,
     }
 
@@ -108,7 +153,8 @@ def composer(request, year, number):
         others=presence_seen(issue, user=request.user),
         presence_seconds=int(PRESENCE_INTERVAL.total_seconds()),
         undo_event=undo_event_for(issue, request.GET.get("undo")),
-        readable=is_readable(issue),
+        readable=issue.readable,
+        has_revision=issue.has_revision,
         return_reason=return_reasons([issue]).get(issue.pk),
     )
     return render_view(request, "editorial/composer.html", context, partial=None)
@@ -264,6 +310,18 @@ def sections_response(request, issue: Issue, *, notice_text="", undo_event=None,
     )
     response = render_view(request, "editorial/composer.html", context, partial="sections_changed")
     return changed(response)
+
+
+def section_moved_response(request, moved, *, note: str, focus: str = ""):
+    """htmx, after a section moved: what changed, not the sections. The notice (out of band)
+    and the event "section-moved" ({section, position, focus}) with which the page puts the
+    section in its place, the focus staying on the button used. Swaps nothing else, whatever
+    the form's target."""
+    context = {"notice_text": note, "counts": []}
+    response = render_view(request, "editorial/section.html", context, partial="moved")
+    detail = {"section": moved.pk, "position": moved.position, "focus": focus}
+    trigger_client_event(response, "section-moved", detail, after="settle")
+    return changed(reswap(response, "none"), moved_section=moved.pk)
 
 
 def notice_error_response(request, issue: Issue, message: str, *, status=409):

@@ -18,13 +18,15 @@ from editorial.selectors.editorial import (
     attach_same_links,
     composer_entry,
     composer_section,
-    sibling_sections,
+    prepare_entry,
 )
 from editorial.services import history
 from editorial.views.composer import (
     duplicates_for,
-    is_editable,
+    entry_context,
     notice_error_response,
+    open_menu_entries,
+    section_context,
     sections_response,
 )
 from editorial.views.htmx import (
@@ -42,20 +44,6 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 def composer_url(issue, anchor: str = "") -> str:
     url = reverse("editorial:composer", args=[issue.year, issue.number])
     return f"{url}#{anchor}" if anchor else url
-
-
-def entry_context(request, entry: Entry, **extra) -> dict:
-    """What the entry partials need around an entry read by composer_entry."""
-    issue = entry.section.issue
-    entry.actions = workflow.entry_actions(entry, request.user)
-    return {
-        "entry": entry,
-        "issue": issue,
-        "editable": is_editable(issue),
-        "sections": sibling_sections(issue),
-        "composer_url": composer_url(issue),
-        **extra,
-    }
 
 
 def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
@@ -82,42 +70,31 @@ def _live_section(pk) -> Section:
     return guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
 
 
-def _save_to_deleted(request, pk):
+def _save_to_deleted(request, pk, gone=None):
     """A save to an entry deleted meanwhile: 409 with who deleted it and the editor's text,
-    with the undo of that deletion and a way to add the text as a new entry."""
-    form = EntryForm.for_entry(Entry(pk=pk), request.POST)
-    form.is_valid()
-    typed = {name: form.typed(name) for name in ("title", "url", "summary")}
-    try:
-        version = form.typed("version")
-        services.entry_update(Entry(pk=pk), **typed, version=version, by=request.user)
-    except services.EntryGone as gone:
-        event = gone.event
-        if event is None:
-            raise Http404 from None  # never was an entry: nothing to keep or to undo
-        undo = (
-            event
-            if event is not None
-            and event.action == "entry_delete"
-            and not event.data.get("restored")
-            else None
-        )
-        section_pk = (event.data.get("section") if event is not None else None) or 0
-        section = Section.objects.filter(pk=section_pk).first()
-        context = {
-            "entry_pk": pk,
-            "issue": gone.issue,
-            "message": gone.message,
-            "mine": gone.mine,
-            "undo_event": undo,
-            "section": section,
-            "mine_form": section
-            and EntryForm.for_section(section, initial=gone.mine, auto_id=False),
-        }
-        template = "editorial/entry_gone.html"
-        return render_view(request, template, context, partial="gone", status=409)
-    # Restored meanwhile: an ordinary save.
-    return entry_edit(request, pk)
+    with the undo of that deletion and a way to add the text as a new entry. `gone`: the
+    service's refusal (EntryGone) when it was asked; None when the form was refused before
+    that, and the text is kept as typed."""
+    if gone is None:
+        form = EntryForm.for_entry(Entry(pk=pk), request.POST)
+        mine = {name: form.typed(name) for name in ("title", "url", "summary", "version")}
+        gone = services.EntryGone(guards.vanished("entry", pk), mine)
+    event = gone.event
+    if event is None:
+        raise Http404  # never was an entry: nothing to keep or to undo
+    undo = event if event.action == "entry_delete" and not event.data.get("restored") else None
+    section = Section.objects.filter(pk=event.data.get("section") or 0).first()
+    context = {
+        "entry_pk": pk,
+        "issue": gone.issue,
+        "message": gone.message,
+        "mine": gone.mine,
+        "undo_event": undo,
+        "section": section,
+        "mine_form": section and EntryForm.for_section(section, initial=gone.mine, auto_id=False),
+    }
+    template = "editorial/entry_gone.html"
+    return render_view(request, template, context, partial="gone", status=409)
 
 
 def _seen(request) -> int | None:
@@ -144,8 +121,16 @@ def entry_menu(request, pk):
 @require_http_methods(["GET", "HEAD"])
 def entry_review(request, pk):
     """An entry's review block (status, review moves, comments), fetched when its card's
-    comments open; without JavaScript, a page with the card and the block."""
-    return render_entry(request, composer_entry(pk), "review", seen_version=_seen(request))
+    comments open, or from the review page with ?open= "request_changes" or "comment" (that
+    form open); without JavaScript, a page with the card and the block."""
+    form_open = request.GET.get("open")
+    return render_entry(
+        request,
+        composer_entry(pk),
+        "review",
+        seen_version=_seen(request),
+        review_form_open=form_open if form_open in ("request_changes", "comment") else "",
+    )
 
 
 def _fields(form) -> dict:
@@ -157,44 +142,53 @@ def _fields(form) -> dict:
 def entry_edit(request, pk):
     """The edit form; saving it refuses a stale version and shows both texts (409), and a
     save to an entry deleted meanwhile shows the editor's text with who deleted it (409)."""
-    if request.method == "POST" and not Entry.objects.filter(pk=pk).exists():
-        return _save_to_deleted(request, pk)
-    entry = _live_entry(pk)
     if request.method != "POST":
+        entry = _live_entry(pk)
         form = EntryForm.for_entry(entry).focus("title")
         return render_entry(request, entry, "form", form=form)
-    form = EntryForm.for_entry(entry, request.POST)
+    # Bound before the entry is read: the service reads it under the issue's lock.
+    form = EntryForm.for_entry(Entry(pk=pk), request.POST)
     if form.is_valid():
         try:
+            # The service reads the entry under the issue's lock and returns it as saved.
             saved = services.entry_update(
-                entry, **_fields(form), version=form.cleaned_data["version"], by=request.user
+                Entry(pk=pk), **_fields(form), version=form.cleaned_data["version"], by=request.user
             )
+        except services.EntryGone as gone:
+            return _save_to_deleted(request, pk, gone)
         except services.EditConflict as conflict:
             mine = {**conflict.mine, "version": conflict.current.version}
             return render_entry(
                 request,
-                entry,
+                conflict.current,
                 "conflict",
                 status=409,
                 conflict_current=conflict.current,
                 mine=conflict.mine,
-                form=EntryForm.for_entry(entry, initial=mine, check_on_load=False),
-                mine_form=EntryForm.for_entry(entry, initial=mine, auto_id=False),
+                form=EntryForm.for_entry(conflict.current, initial=mine, check_on_load=False),
+                mine_form=EntryForm.for_entry(conflict.current, initial=mine, auto_id=False),
             )
         except ValidationError as error:
             form.add_service_error(error)
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            return _saved_response(request, entry, saved)
+            return _saved_response(request, saved)
+    if not Entry.objects.filter(pk=pk).exists():
+        return _save_to_deleted(request, pk)
+    entry = _live_entry(pk)
+    form.locate(entry)
     form.duplicates = duplicates_for(form.typed("url"), exclude_entry=entry.pk)
     return render_entry(
         request, entry, "form", form=form, status=422 if wants_fragment(request) else 200
     )
 
 
-def _saved_response(request, before: Entry, saved: Entry):
-    withdrawn = before.status != saved.status and saved.status == "submitted"
+def _saved_response(request, saved: Entry):
+    """After a save: the card as saved (htmx) with the notice, which offers to undo the edit;
+    plain, back to the composer with the notice as a message."""
+    event = saved.audit_event  # None: nothing changed
+    withdrawn = event is not None and event.from_state and event.to_state == "submitted"
     note = (
         _("Saved. The approval was withdrawn: the entry needs review again.")
         if withdrawn
@@ -202,9 +196,12 @@ def _saved_response(request, before: Entry, saved: Entry):
     )
     if not wants_fragment(request):
         return redirect_after_post(
-            request, composer_url(before.section.issue, f"entry-{saved.pk}"), note
+            request, composer_url(saved.section.issue, f"entry-{saved.pk}"), note
         )
-    fresh = composer_entry(saved.pk)
+    # The entry as the service saved it, read under the lock: only what the card adds to it.
+    # (A save that changed nothing may leave an entry with changes requested, whose card shows
+    # its menu with who wrote it: that rare answer reads the entry as the composer does.)
+    fresh = prepare_entry(saved) if event else composer_entry(saved.pk)
     context = entry_context(
         request,
         fresh,
@@ -212,11 +209,7 @@ def _saved_response(request, before: Entry, saved: Entry):
         focus_entry=saved.pk,
         focus="edit",
         notice_text=note,
-        undo_event=(
-            last_change(saved, "entry_update", by=request.user)
-            if saved.version != before.version
-            else None
-        ),
+        undo_event=event,
     )
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
@@ -247,32 +240,30 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
         note = _quick_add_note(new_entries)
     else:
         note = _("Added “%(title)s”.") % {"title": created[0].title}
-    context = {
-        "section": fresh,
-        "issue": fresh.issue,
-        "editable": True,
-        "sections": sibling_sections(fresh.issue),
-        "composer_url": composer_url(fresh.issue),
-        "new_entries": new_entries,
-        "quick": quick,
-        "focus_field": "title",
-        "focus_quick": quick,
-        "notice_text": note,
-    }
+    context = section_context(
+        request,
+        fresh.issue,
+        fresh,
+        new_entries=new_entries,
+        quick=quick,
+        focus_field="title",
+        focus_quick=quick,
+        notice_text=note,
+    )
     return changed(render_view(request, "editorial/section.html", context, partial="added"))
 
 
 def _section_form_error(request, section: Section, mode: str, form_name: str, form):
     """A form of a section with its errors: htmx swaps the form alone (422), plain a page."""
     partial = {"add_entry": "add_form", "quick_add": "quick_form"}[mode]
-    context = {
-        "section": section,
-        "issue": section.issue,
-        "editable": is_editable(section.issue),
-        "mode": mode,
-        form_name: form,
-        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
-    }
+    context = section_context(
+        request,
+        section.issue,
+        section,
+        mode=mode,
+        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
+        **{form_name: form},
+    )
     if mode == "add_entry":
         form.duplicates = duplicates_for(form.typed("url"))
     if not wants_fragment(request):
@@ -285,14 +276,14 @@ def _section_form_error(request, section: Section, mode: str, form_name: str, fo
 
 def _section_form_page(request, section, mode: str, partial: str, **extra):
     """An empty add-entry or quick-add form: its own page, or the fragment for htmx."""
-    context = {
-        "section": section,
-        "issue": section.issue,
-        "editable": is_editable(section.issue),
-        "mode": mode,
-        "page_title": _("Add an entry") if mode == "add_entry" else _("Quick add"),
+    context = section_context(
+        request,
+        section.issue,
+        section,
+        mode=mode,
+        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
         **extra,
-    }
+    )
     return render_view(request, "editorial/section.html", context, partial=partial)
 
 
@@ -432,23 +423,6 @@ def moved_response(
     return changed(response, moved=moved.pk)
 
 
-def section_response(request, issue, section_pk: int, **extra):
-    """One section, freshly read, as its card list (htmx), with the composer's notice."""
-    section = composer_section(section_pk)
-    workflow.attach_entry_actions(section.entries_list, request.user)
-    context = {
-        "section": section,
-        "issue": issue,
-        "editable": True,
-        "sections": sibling_sections(issue),
-        "composer_url": composer_url(issue),
-        **extra,
-    }
-    return changed(
-        render_view(request, "editorial/section.html", context, partial="section_changed")
-    )
-
-
 def _error_text(error) -> str:
     if isinstance(error, TransitionError):
         return error.message
@@ -510,6 +484,25 @@ def change_undo(request, event_pk):
     }
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, anchor), note)
+    if event.action == "entry_move":
+        # Back where it was: placed by the page, as after any move.
+        response = moved_response(
+            request, restored, from_section=event.data["section"][1], note=note, focus=""
+        )
+        return reswap(response, "none")
+    if event.action in ("entry_delete", "section_delete"):
+        return restored_response(request, restored, note=note)
+    if event.action == "entry_update":
+        # The earlier text: the card alone, in place of the one shown.
+        context = entry_context(
+            request,
+            prepare_entry(restored),
+            mode="saved",
+            focus_entry=restored.pk,
+            notice_text=note,
+        )
+        response = render_view(request, "editorial/entry.html", context, partial="saved")
+        return changed(reswap(retarget(response, f"#entry-{restored.pk}"), "outerHTML"))
     return sections_response(request, issue, notice_text=note, **focus)
 
 
@@ -522,14 +515,45 @@ def entry_restore(request, event_pk):
     try:
         if event.action == "section_delete":
             restored = services.section_restore(event, by=request.user)
-            anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
+            anchor = f"section-{restored.pk}"
             note = _("Restored the section “%(title)s”.") % {"title": restored.title}
         else:
             restored = services.entry_restore(event, by=request.user)
-            anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk, "focus": "edit"}
+            anchor = f"entry-{restored.pk}"
             note = _("Restored “%(title)s”.") % {"title": restored.title}
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, anchor), note)
-    return sections_response(request, issue, notice_text=note, **focus)
+    return restored_response(request, restored, note=note)
+
+
+def restored_response(request, restored, *, note: str):
+    """htmx, after a deletion was undone: what came back, not the sections. The entry's card,
+    or the section with its entries, added at the end of its list (out of band) and put in its
+    place by the page with the events of a move ("entry-moved", "section-moved"), with the
+    count and the notice."""
+    if isinstance(restored, Section):
+        section = composer_section(restored.pk)
+        workflow.attach_entry_actions(open_menu_entries([section]), request.user)
+        context = section_context(request, section.issue, section, notice_text=note)
+        partial, template = "restored", "editorial/section.html"
+        event = "section-moved"
+        detail = {"section": section.pk, "position": section.position, "focus": "title"}
+    else:
+        entry = composer_entry(restored.pk)
+        count = Entry.objects.filter(section=entry.section_id).count()
+        context = entry_context(
+            request, entry, notice_text=note, counts=[(entry.section_id, count)]
+        )
+        partial, template = "restored", "editorial/entry.html"
+        event = "entry-moved"
+        detail = {
+            "entry": entry.pk,
+            "section": entry.section_id,
+            "position": entry.position,
+            "focus": "menu",
+        }
+    response = render_view(request, template, context, partial=partial)
+    trigger_client_event(response, event, detail, after="settle")
+    return changed(reswap(response, "none"))

@@ -8,6 +8,7 @@ updated fragment (entries) or a page refresh (issues). A refused move changes no
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from editorial import workflow
 from editorial.guards import get_or_vanished
-from editorial.models import Entry, Issue
+from editorial.models import Entry, Issue, Revision
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 from editorial.selectors import review as selectors
 from editorial.services import comment_add
@@ -64,17 +65,18 @@ def review_list(request):
 
 
 def _review_context(request, issue, **extra):
+    """The review page's context, for an issue read with .has_revision (review_issue)."""
     sections = selectors.review_sections(issue)
     workflow.attach_entry_actions(
         (entry for section in sections for entry in section.entries_list), request.user
     )
-    counts = selectors.issue_entry_counts(issue)
+    counts = selectors.entry_counts(sections)
     return {
         "issue": issue,
         "sections": sections,
         "counts": counts,
         "issue_actions": workflow.issue_actions(issue, request.user),
-        "has_revision": issue.revisions.exists(),
+        "has_revision": issue.has_revision,
         **extra,
     }
 
@@ -83,7 +85,10 @@ def _review_context(request, issue, **extra):
 @require_safe
 def review_issue(request, year: int, number: int):
     """Every entry of one issue with its review controls and comments."""
-    issue = _issue(year, number)
+    queryset = Issue.objects.annotate(
+        has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk")))
+    )
+    issue = get_object_or_404(queryset, year=year, number=number)
     context = _review_context(request, issue)
     return render_view(request, "editorial/review/issue.html", context, partial="review")
 

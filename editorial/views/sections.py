@@ -10,7 +10,12 @@ from django_htmx.http import reswap, retarget
 from editorial import guards, services
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
-from editorial.views.composer import is_editable, notice_error_response, sections_response
+from editorial.views.composer import (
+    notice_error_response,
+    section_context,
+    section_moved_response,
+    sections_response,
+)
 from editorial.views.htmx import (
     editor_required,
     redirect_after_post,
@@ -28,14 +33,7 @@ def _page(request, issue, mode: str, *, section=None, status=200, partial=None, 
         "rename": _("Rename a section"),
         "confirm_delete": _("Remove a section"),
     }
-    context = {
-        "issue": issue,
-        "section": section,
-        "editable": is_editable(issue),
-        "mode": mode,
-        "page_title": titles[mode],
-        **extra,
-    }
+    context = section_context(request, issue, section, mode=mode, page_title=titles[mode], **extra)
     return render_view(request, "editorial/section.html", context, partial=partial, status=status)
 
 
@@ -141,9 +139,7 @@ def section_move(request, pk):
         }
     if not wants_fragment(request):
         return redirect_after_post(request, _composer_url(issue, f"section-{moved.pk}"), note)
-    return sections_response(
-        request, issue, notice_text=note, focus_section_move=moved.pk, focus=direction or ""
-    )
+    return section_moved_response(request, moved, note=note, focus=direction or "")
 
 
 def _confirmed_count(value) -> int:

@@ -40,9 +40,11 @@ def entry_actions(entry: Entry, user, authors: set[int] | None = None) -> set[st
 
 def attach_entry_actions(entries, user) -> None:
     """Give each entry .actions (entry_actions) and .approve_refusal, reading the text
-    authors of all of them in one query."""
+    authors of the submitted ones in one query (none when none is submitted)."""
     entries = list(entries)
-    authors = text_authors(entries) if roles.is_reviewer(user) else {}
+    # Only a submitted entry can be approved: the others need no authors (and no query).
+    submitted = [entry for entry in entries if entry.status == EntryStatus.SUBMITTED]
+    authors = text_authors(submitted) if roles.is_reviewer(user) else {}
     for entry in entries:
         entry.actions = entry_actions(entry, user, authors.get(entry.pk, set()))
 

@@ -18,13 +18,15 @@
   }
   window.digestEntryUrl = entryUrl;
 
-  // A card's menu (its actions, review block and comments) is fetched when it first opens.
+  // A card's menu (its actions, review block and comments) and a section's forms to add
+  // entries are fetched when they first open, in place of the link they hold (where a page
+  // without JavaScript goes instead).
   document.addEventListener("toggle", function (event) {
     var details = event.target;
-    if (!details.matches || !details.matches("details.entry-menu") || !details.open) return;
-    var link = details.querySelector("[data-menu-link]");
+    if (!details.matches || !details.open) return;
+    var link = details.querySelector(":scope > [data-menu-link]");
     if (!link || !window.htmx) return;
-    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link.parentElement, swap: "innerHTML" });
+    window.htmx.ajax("GET", link.getAttribute("href"), { source: details, target: link, swap: "outerHTML" });
   }, true);
 
   function composerRoot() {
@@ -211,6 +213,34 @@
     refreshSections(false);
   });
 
+  // Where the server says a moved section now is (its ↑ and ↓ buttons, or a removal undone):
+  // the answer carries no sections list, so the page puts the section there itself, the focus
+  // staying on the button used (or on a restored section's title).
+  document.addEventListener("section-moved", function (event) {
+    var detail = event.detail || {};
+    var section = document.getElementById("section-" + detail.section);
+    if (!section || !section.parentElement) return;
+    var list = section.parentElement;
+    var others = Array.prototype.filter.call(list.children, function (node) {
+      return node !== section && node.matches("section.composer-section[data-section]");
+    });
+    var before = others.length
+      ? others[detail.position - 1] || others[others.length - 1].nextElementSibling
+      : list.querySelector(".composer-section--new"); // a restored section, the only one
+    var focused = section.contains(document.activeElement) ? document.activeElement : null;
+    if (section.nextElementSibling !== before) list.insertBefore(section, before);
+    var empty = list.querySelector(".composer__empty");
+    if (empty) empty.remove();
+    var button = detail.focus && section.querySelector("button[name=direction][value='" + detail.focus + "']");
+    var title = detail.focus === "title" && section.querySelector(".composer-section__title");
+    if (title) title.setAttribute("tabindex", "-1");
+    var target = button || title || focused;
+    if (target) {
+      target.focus({ preventScroll: true });
+      if (target.scrollIntoView && !isInView(target)) target.scrollIntoView({ block: "center" });
+    }
+  });
+
   // Keep a card's colour in step with the status its review block shows after a swap.
   function syncEntryStatus(root) {
     if (!root.querySelectorAll) return;
@@ -223,7 +253,7 @@
       var status = (badge.className.match(/review-status--([a-z_]+)/) || [])[1];
       if (!status) return;
       card.className = card.className.replace(/composer-entry--(draft|submitted|changes_requested|approved)/, "composer-entry--" + status);
-      var head = card.querySelector(".composer-entry__head .review-status");
+      var head = card.querySelector(":scope > header .review-status");
       if (head && head !== badge) {
         head.className = badge.className;
         head.lastChild.textContent = badge.textContent;

@@ -11,6 +11,9 @@
     var block = document.getElementById(target.id);
     if (!block || !block.matches(".entry-review, .issue-actions")) return;
     var alert = block.querySelector("[role=alert] .message");
+    // A block fetched to request changes or to comment: straight to the field to write in.
+    var field = !alert && block.querySelector("details[open] textarea");
+    if (field) { field.focus({ preventScroll: false }); return; }
     var focusTarget = alert || block.querySelector(".entry-review__status, .issue-actions__status");
     if (focusTarget) {
       focusTarget.setAttribute("tabindex", "-1");

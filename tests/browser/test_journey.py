@@ -238,7 +238,7 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     # --- the editor sees the comment, fixes the entry (which resubmits it) and answers ---------
     ed.reload()
     card = entry_card(ed, "Serverless 冷启动")
-    card.locator(".composer-entry__head .review-status", has_text="Changes requested").wait_for()
+    card.locator(":scope > header .review-status", has_text="Changes requested").wait_for()
     card.get_by_text("请链接到原始测量报告。").wait_for()
     card.locator(".composer-entry__title").click()  # click to edit
     edit_form = ed.locator("li.composer-entry--editing")
@@ -246,7 +246,7 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     edit_form.get_by_label("URL", exact=True).press("Control+Enter")  # saves
     edit_form.wait_for(state="detached")
     card = entry_card(ed, "Serverless 冷启动")
-    expect(card.locator(".composer-entry__gist > a")).to_have_attribute(
+    expect(card.locator(":scope > p > a")).to_have_attribute(
         "href", "https://example.org/cold-start-report"
     )
     # Submitted again by the edit, the card has its menu closed: open it for the comments.
@@ -258,7 +258,7 @@ def test_editorial_journey(new_page, browser_errors, live_server):
     card.get_by_text("已换成原始报告。").wait_for()
     # The edit itself resubmitted it (edited after changes were requested → submitted).
     entry_card(ed, "Serverless 冷启动").locator(
-        ".composer-entry__head .review-status", has_text="Submitted"
+        ":scope > header .review-status", has_text="Submitted"
     ).wait_for()
     fixed = Entry.objects.get(title="Serverless 冷启动")
     assert (fixed.status, fixed.url) == (

@@ -88,8 +88,14 @@ def test_the_check_as_a_page(editor_client, earlier, mode):
 
 
 def test_add_and_edit_forms_ask_while_typing(editor_client, issue):
-    page = editor_client.get(issue.get_composer_url()).content.decode()
     section = issue.sections.get(position=1)
+    # The composer fetches a section's add form when its panel opens.
+    add_url = reverse("editorial:entry_create", args=[section.pk])
+    assert (
+        f'href="{add_url}" data-menu-link'
+        in editor_client.get(issue.get_composer_url()).content.decode()
+    )
+    page = editor_client.get(add_url, HTTP_HX_REQUEST="true").content.decode()
     assert f'data-hx-target="#add-{section.pk}-url-check"' in page
     assert 'data-hx-trigger="input changed delay:400ms"' in page
     assert f'<div class="url-check" id="add-{section.pk}-url-check" aria-live="polite">' in page

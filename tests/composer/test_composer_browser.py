@@ -110,7 +110,7 @@ def test_drag_and_drop_within_and_across_sections(page, issue):
 def test_keyboard_editing(page, issue):
     first = card(page, "分布式系统 条目 1")
     # A click on the card's text fetches the form, the title focused; Escape cancels.
-    first.locator(".composer-entry__gist").click(position={"x": 200, "y": 5})
+    first.locator(":scope > p").click(position={"x": 200, "y": 5})
     title = page.get_by_label("Title", exact=True).first
     expect(title).to_be_focused()
     title.press("Escape")
@@ -173,6 +173,9 @@ def test_delete_asks_then_offers_undo(page, issue):
         ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
     )
     assert order(issue)[1] == (1, "分布式系统 条目 2")
+    # The card came back alone, in its place and numbered, the focus on its menu.
+    expect(card(page, "分布式系统 条目 3").locator(".composer-entry__number")).to_have_text("3.")
+    expect(card(page, "分布式系统 条目 2").locator("[data-menu-button]")).to_be_focused()
 
 
 def test_a_conflict_shows_both_texts(page, new_page, browser_errors, issue):
@@ -310,3 +313,38 @@ def test_undo_from_the_notice_and_from_the_history(page, issue):
         ["分布式系统 条目 1", "分布式系统 条目 2", "分布式系统 条目 3"]
     )
     assert [t for p, t in order(issue) if p == 1][0] == "分布式系统 条目 1"
+
+
+def test_a_section_moves_with_its_buttons_and_keeps_the_focus(page, issue):
+    """↓ and ↑ move a section: the answer says where it is now (a few hundred bytes, not the
+    sections), the page puts it there and the focus stays on the button pressed."""
+    sections = page.locator("#composer-sections > section.composer-section[data-section]")
+    expect(sections.first).to_have_id(f"section-{issue.sections.get(position=1).pk}")
+    first = issue.sections.get(position=1)
+    down = page.get_by_role("button", name=f"Move section “{first.title}” down")
+    with page.expect_response(re.compile(r"/sections/\d+/move/")) as answer:
+        down.click()
+    assert answer.value.status == 200
+    assert len(answer.value.body()) < 10_000
+    expect(sections.nth(1)).to_have_id(f"section-{first.pk}")
+    expect(down).to_be_focused()
+    expect(page.locator("#composer-notice")).to_contain_text(first.title)
+    page.keyboard.press("Shift+Tab")  # the ↑ of the same section
+    page.keyboard.press("Enter")
+    expect(sections.first).to_have_id(f"section-{first.pk}")
+    assert [s.title for s in issue.sections.order_by("position")][0] == first.title
+
+
+def test_a_removed_section_comes_back_in_its_place(page, issue):
+    first = issue.sections.get(position=1)
+    page.locator(f"#section-{first.pk}").get_by_role("button", name=re.compile("^Remove")).click()
+    page.get_by_role("button", name="Remove the section and its 3 entries").click()
+    expect(page.locator(f"#section-{first.pk}")).to_have_count(0)
+    with page.expect_response(re.compile(r"/undo|/restore")) as answer:
+        page.locator("#composer-notice").get_by_role("button", name="Undo").click()
+    assert len(answer.value.body()) < 20_000  # the section, not the whole list
+    sections = page.locator("#composer-sections > section.composer-section[data-section]")
+    restored = issue.sections.get(title=first.title)
+    expect(sections.first).to_have_id(f"section-{restored.pk}")
+    expect(titles(page, first.title)).to_have_count(3)
+    expect(page.locator(f"#section-title-{restored.pk}")).to_be_focused()

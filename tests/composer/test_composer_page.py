@@ -57,11 +57,14 @@ def test_composer_page_shows_everything_an_editor_needs(editor_client, issue, ed
     menu = reverse("editorial:entry_menu", args=[entry.pk])
     assert f'href="{menu}?seen={entry.version}" data-menu-link' in html  # the version shown
     assert 'data-entry-base="/editorial/entries/0/"' in html  # for the edit and move URLs
-    assert "data-edit-button" not in html  # only the add forms, one per section
-    assert f'name="add-{entry.section_id}-title"' in html and 'name="edit-' not in html
+    # No entry forms: the add forms too are fetched when their panel opens.
+    assert "data-edit-button" not in html and 'name="add-' not in html
+    assert 'name="edit-' not in html and 'name="summary"' not in html
     for section in issue.sections.all():
-        assert f'action="{reverse("editorial:entry_create", args=[section.pk])}"' in html
-        assert f'action="{reverse("editorial:quick_add", args=[section.pk])}"' in html
+        for name in ("entry_create", "quick_add"):
+            assert (
+                f'href="{reverse(f"editorial:{name}", args=[section.pk])}" data-menu-link' in html
+            )
     # The preview reloads after every change; presence is polled.
     assert 'data-hx-trigger="load, issue-changed from:body"' in html  # fetched after the page
     assert 'data-hx-trigger="load, every 5s"' in html
@@ -131,7 +134,7 @@ def test_composer_issue_reads_everything_in_five_queries(editor):
         loaded = composer_issue(2024, 12)
         for section in loaded.sections_list:
             for item in section.entries_list:
-                _ = (item.created_by, item.updated_by, item.comment_threads, item.shown_url)
+                _ = (item.created_by_name, item.updated_by_name, item.comment_threads)
                 _ = (item.section.issue.status, item.same_links)
     assert len(queries) == 5
     assert sum(len(s.entries_list) for s in loaded.sections_list) == 40

@@ -470,6 +470,13 @@ def test_delete_htmx_then_undo(editor_client, issue):
     assert f'id="entry-{restored.pk}"' in html and "Restored" in html
     assert_valid_fragment(html)
     assert (restored.section, restored.position) == (section, 1)
+    # What came back only: the card, added to its list and put in place by the page.
+    assert 'id="composer-sections"' not in html
+    assert f'data-hx-swap-oob="beforeend:#entries-{section.pk}"' in html
+    assert f'id="section-count-{section.pk}" data-hx-swap-oob="true">2 entries' in html
+    assert response["HX-Reswap"] == "none"
+    placed = json.loads(response["HX-Trigger-After-Settle"])["entry-moved"]
+    assert placed == {"entry": restored.pk, "section": section.pk, "position": 1, "focus": "menu"}
 
 
 def test_restore_refusal_by_htmx_goes_to_the_notice(editor_client, issue, editor):

@@ -92,24 +92,42 @@ def test_the_composer_page_has_one_form_of_each_kind_per_section_with_unique_ids
     page = Page(html)
     assert_fields_are_labelled_and_described(page)
     sections = list(busy_issue.sections.order_by("position"))
-    for kind in ("add", "quick", "rename"):
-        forms = {f"{kind}-{section.pk}-form" for section in sections}
-        assert forms <= set(page.ids), kind
-    assert len(page.named("-title")) == 2 * len(sections) + 1  # add and rename each, new section
-    # Each field is posted under its form's prefix.
+    forms = {f"rename-{section.pk}-form" for section in sections}
+    assert forms <= set(page.ids)
+    assert len(page.named("-title")) == len(sections) + 1  # a rename each, the new section
+    # The add and quick-add forms are fetched when their panel opens, each under its prefix.
     for section in sections:
-        assert page.named(f"add-{section.pk}-url")[0]["id"] == f"add-{section.pk}-url"
-        assert page.named(f"quick-{section.pk}-text")[0]["aria-describedby"] == (
+        for name, kind in (("entry_create", "add"), ("quick_add", "quick")):
+            url = reverse(f"editorial:{name}", args=[section.pk])
+            panel = Page(editor_client.get(url, headers={"HX-Request": "true"}).content.decode())
+            assert_fields_are_labelled_and_described(panel)
+            assert f"{kind}-{section.pk}-form" in panel.ids
+        add = Page(
+            editor_client.get(
+                reverse("editorial:entry_create", args=[section.pk]),
+                headers={"HX-Request": "true"},
+            ).content.decode()
+        )
+        assert add.named(f"add-{section.pk}-url")[0]["id"] == f"add-{section.pk}-url"
+        quick = Page(
+            editor_client.get(
+                reverse("editorial:quick_add", args=[section.pk]), headers={"HX-Request": "true"}
+            ).content.decode()
+        )
+        assert quick.named(f"quick-{section.pk}-text")[0]["aria-describedby"] == (
             f"quick-{section.pk}-text_helptext"
         )
 
 
 def test_every_text_field_has_the_limit_of_its_model(editor_client, busy_issue):
     entry = Entry.objects.filter(section__issue=busy_issue).first()
-    pages = [
-        editor_client.get(reverse("editorial:composer", args=[2024, 40])).content.decode(),
-        editor_client.get(reverse("editorial:entry_edit", args=[entry.pk])).content.decode(),
+    sections = list(busy_issue.sections.all())
+    urls = [
+        reverse("editorial:composer", args=[2024, 40]),
+        reverse("editorial:entry_edit", args=[entry.pk]),
+        *(reverse("editorial:entry_create", args=[section.pk]) for section in sections),
     ]
+    pages = [editor_client.get(url).content.decode() for url in urls]
     checked = 0
     for html in pages:
         page = Page(html)
@@ -118,7 +136,7 @@ def test_every_text_field_has_the_limit_of_its_model(editor_client, busy_issue):
                 if field["name"].startswith(prefix):
                     assert field["maxlength"] == str(limit), field
                     checked += 1
-    assert checked == 3 * 3 + 3 * 1 + 1 + 3  # add and rename per section, new section, edit
+    assert checked == 3 * 1 + 1 + 3 + 3 * 3  # rename per section, new section, edit, add
 
 
 def test_the_review_forms_have_the_comment_limit_and_their_own_ids(busy_issue, editor):
@@ -252,7 +270,8 @@ def test_the_url_check_reads_the_field_under_its_prefixed_name(editor_client, bu
     """The URL field sends its value under its own name (htmx) and names it in ?field=."""
     section = busy_issue.sections.first()
     used = section.entries.first().url
-    page = Page(editor_client.get(reverse("editorial:composer", args=[2024, 40])).content.decode())
+    add_panel = reverse("editorial:entry_create", args=[section.pk])
+    page = Page(editor_client.get(add_panel, headers={"HX-Request": "true"}).content.decode())
     field = page.named(f"add-{section.pk}-url")[0]
     assert f'"field": "add-{section.pk}-url"' in field["data-hx-vals"]
     check = reverse("editorial:check_url")

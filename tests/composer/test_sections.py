@@ -102,7 +102,12 @@ def test_reorder_sections(editor_client, issue):
     response = editor_client.post(url, {"direction": "down"}, **HTMX)
     html = response.content.decode()
     assert titles(issue) == ["分布式系统", "云计算技术"]
-    assert 'name="direction" value="down" data-focus' in html
+    # What changed only: the notice and where the section is now, not the sections.
+    assert 'id="composer-sections"' not in html
+    assert "Moved the section “云计算技术” to position 2." in html
+    assert response["HX-Reswap"] == "none"
+    moved = json.loads(response["HX-Trigger-After-Settle"])["section-moved"]
+    assert moved == {"section": second.pk, "position": 2, "focus": "down"}
     assert_valid_fragment(html)
     editor_client.post(url, {"position": 1})
     assert titles(issue) == ["云计算技术", "分布式系统"]
@@ -167,6 +172,26 @@ def test_confirmed_removal_then_undo(editor_client, issue):
     assert response.status_code == 302
     assert messages_of(response) == ["Restored the section “分布式系统”."]
     assert entries_of(issue) == before
+
+
+def test_undoing_a_removal_by_htmx_answers_with_the_section_only(editor_client, issue):
+    section = section_of(issue)
+    url = reverse("editorial:section_delete", args=[section.pk])
+    editor_client.post(url, {"confirm": "1", "confirm_entries": "2"}, **HTMX)
+    event = AuditEvent.objects.get(action="section_delete")
+    response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]), **HTMX)
+    html = response.content.decode()
+    restored = Section.objects.get(issue=issue, title="分布式系统")
+    assert response.status_code == 200
+    assert 'id="composer-sections"' not in html
+    assert 'data-hx-swap-oob="beforeend:#composer-sections"' in html
+    assert f'id="section-{restored.pk}"' in html and html.count('class="composer-entry ') == 2
+    assert "Restored the section “分布式系统”." in html
+    assert response["HX-Reswap"] == "none"
+    placed = json.loads(response["HX-Trigger-After-Settle"])["section-moved"]
+    assert placed == {"section": restored.pk, "position": 1, "focus": "title"}
+    assert_valid_fragment(html)
+    assert titles(issue) == ["分布式系统", "云计算技术"]
 
 
 def test_confirmed_removal_plain_redirects_with_undo(editor_client, issue):

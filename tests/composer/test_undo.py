@@ -1,6 +1,8 @@
 """Undo from the notice and the history: each of the last changes goes back to the exact state
 before it, through the services (audited), and only while what it wrote is still there."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -99,7 +101,12 @@ def test_the_undo_view_in_its_modes(editor_client, issue, editor, mode):
     else:
         response = editor_client.post(url, **HTMX)
         assert response.status_code == 200
-        assert "Undone: edited an entry" in response.content.decode()
+        html = response.content.decode()
+        assert "Undone: edited an entry" in html
+        # The card alone, in place of the one shown: not the sections.
+        assert response["HX-Retarget"] == f"#entry-{entry.pk}"
+        assert 'id="composer-sections"' not in html
+        assert "分布式系统 条目 1" in html
         refused = editor_client.post(url, **HTMX)
         assert refused.status_code == 409
     assert Entry.objects.get(pk=entry.pk).title == "分布式系统 条目 1"
@@ -138,3 +145,16 @@ def test_an_edit_saved_while_the_undo_runs_is_refused_not_an_error(
     assert "changed again since" in response.content.decode()
     entry.refresh_from_db()
     assert (entry.title, entry.summary, entry.version) == ("一", "同事的摘要", 3)
+
+
+def test_undoing_a_move_answers_with_the_move(editor_client, issue):
+    entry = first_entry(issue)
+    editor_client.post(reverse("editorial:entry_move", args=[entry.pk]), {"position": 2}, **HTMX)
+    event = AuditEvent.objects.filter(action="entry_move").latest("pk")
+    response = editor_client.post(reverse("editorial:change_undo", args=[event.pk]), **HTMX)
+    assert response.status_code == 200
+    assert 'id="composer-sections"' not in response.content.decode()
+    assert response["HX-Reswap"] == "none"
+    moved = json.loads(response["HX-Trigger-After-Settle"])["entry-moved"]
+    assert moved == {"entry": entry.pk, "section": entry.section_id, "position": 1, "focus": ""}
+    assert Entry.objects.get(pk=entry.pk).position == 1

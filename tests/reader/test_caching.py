@@ -103,8 +103,9 @@ def test_cached_fragment_is_used_on_the_next_request(client, issue, django_asser
     client.force_login(make_user("reader"))
     client.get("/issues/2024/32/")
     # Logged in: only the revision list is read; the article comes from the cache.
-    # The revision list, the session, the user and their permissions (editor tools).
-    with django_assert_num_queries(5):
+    # The revision list, the session, the user and their permissions (editor tools; one
+    # query, editorial.auth_backends).
+    with django_assert_num_queries(4):
         response = client.get("/issues/2024/32/")
     assert "分布式系统 条目 1" in response.content.decode()
 

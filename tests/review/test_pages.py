@@ -75,7 +75,20 @@ def test_review_page_shows_every_entry(reviewer_client, issue_in_review, editor)
         assert f'href="{entry.url}"' in html
         assert entry.summary in html
         assert reverse("editorial:entry_approve", args=[entry.pk]) in html
-        assert reverse("editorial:entry_request_changes", args=[entry.pk]) in html
+        # Requesting changes and commenting: the entry's whole review block, fetched in place
+        # with that form open.
+        block_url = reverse("editorial:entry_review", args=[entry.pk]) + f"?seen={entry.version}"
+        for form_open, action in (
+            ("request_changes", "editorial:entry_request_changes"),
+            ("comment", "editorial:comment_create"),
+        ):
+            assert f'data-hx-get="{block_url}&amp;open={form_open}"' in html
+            block = reviewer_client.get(
+                f"{block_url}&open={form_open}", HTTP_HX_REQUEST="true"
+            ).content.decode()
+            assert f'id="entry-review-{entry.pk}"' in block
+            assert reverse(action, args=[entry.pk]) in block
+            assert '<details class="entry-review__details" open>' in block
     assert "Written by editor" in html
     assert "4 entries: 4 submitted, 0 with changes requested, 0 approved." in html
     assert reverse("editorial:issue_approve_remaining", args=[2024, 33]) in html
@@ -107,7 +120,12 @@ def test_four_eyes_is_shown_to_the_author(client, issue_in_review):
     assert html.count(why) == 1
     assert reverse("editorial:entry_approve", args=[entry.pk]) not in html
     # Request changes stays possible: four eyes only guards approval.
-    assert reverse("editorial:entry_request_changes", args=[entry.pk]) in html
+    block_url = reverse("editorial:entry_review", args=[entry.pk])
+    block_url += f"?seen={entry.version}&open=request_changes"
+    assert f'data-hx-get="{block_url.replace("&", "&amp;")}"' in html
+    block = client.get(block_url, HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("editorial:entry_request_changes", args=[entry.pk]) in block
+    assert reverse("editorial:entry_approve", args=[entry.pk]) not in block
 
 
 def test_approved_entries_say_that_editing_sends_them_back(reviewer_client, issue_in_review):
