@@ -1,7 +1,8 @@
 """The same link elsewhere: which entries share a link (links.url_key) with what is being typed,
 pasted, imported, composed or reviewed, and where each one is ("2024/12, entry 3").
 
-Query budget: one query per call, whatever the number of entries or links asked about.
+Query budget: one query per call, whatever the number of entries or links asked about (two for
+a single entry whose link is used elsewhere: attach_same_links).
 """
 
 from collections import defaultdict
@@ -71,7 +72,13 @@ def same_links_for_url(url: str, *, exclude_entry: int | None = None) -> list[En
 
 
 def attach_same_links(entries: list[Entry]) -> None:
-    """Give every entry .same_links: the other entries with its link. One query."""
+    """Give every entry .same_links: the other entries with its link. One query (for a single
+    entry, a light one: where the others are is read only when there are some)."""
+    if len(entries) == 1 and not (
+        Entry.objects.filter(url_key=entries[0].url_key).exclude(pk=entries[0].pk).exists()
+    ):
+        entries[0].same_links = []
+        return
     keys = (entry.url_key for entry in entries)
     found = same_link_entries(keys, shared=True) if entries else {}
     for entry in entries:
