@@ -253,17 +253,16 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
     return changed(render_view(request, "editorial/section.html", context, partial="added"))
 
 
+def _section_form_context(request, section: Section, mode: str, **extra) -> dict:
+    """The context of a section's add-entry ("add_entry") or quick-add ("quick_add") form."""
+    title = _("Add an entry") if mode == "add_entry" else _("Quick add")
+    return section_context(request, section.issue, section, mode=mode, page_title=title, **extra)
+
+
 def _section_form_error(request, section: Section, mode: str, form_name: str, form):
     """A form of a section with its errors: htmx swaps the form alone (422), plain a page."""
     partial = {"add_entry": "add_form", "quick_add": "quick_form"}[mode]
-    context = section_context(
-        request,
-        section.issue,
-        section,
-        mode=mode,
-        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
-        **{form_name: form},
-    )
+    context = _section_form_context(request, section, mode, **{form_name: form})
     if mode == "add_entry":
         form.duplicates = duplicates_for(form.typed("url"))
     if not wants_fragment(request):
@@ -276,14 +275,7 @@ def _section_form_error(request, section: Section, mode: str, form_name: str, fo
 
 def _section_form_page(request, section, mode: str, partial: str, **extra):
     """An empty add-entry or quick-add form: its own page, or the fragment for htmx."""
-    context = section_context(
-        request,
-        section.issue,
-        section,
-        mode=mode,
-        page_title=_("Add an entry") if mode == "add_entry" else _("Quick add"),
-        **extra,
-    )
+    context = _section_form_context(request, section, mode, **extra)
     return render_view(request, "editorial/section.html", context, partial=partial)
 
 
