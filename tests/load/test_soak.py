@@ -270,7 +270,8 @@ def reader(soak: Soak, port: int, seed: int):
             etags[path] = response_headers["ETag"]
 
 
-VERSION = re.compile(rb'name="version" value="(\d+)"')
+# The edit form's version field, under the form's prefix (edit-<entry pk>), as a browser posts it.
+VERSION = re.compile(rb'name="(edit-\d+)-version" value="(\d+)"')
 
 
 def editor(soak: Soak, port: int, username: str, entries: list[int], seed: int):
@@ -288,11 +289,12 @@ def editor(soak: Soak, port: int, username: str, entries: list[int], seed: int):
         if status != 200 or not match:
             continue
         path = f"/editorial/entries/{pk}/edit/"
+        prefix = match[1].decode()
         data = {
-            "title": f"{username} 修改 {n}",
-            "url": f"https://example.com/soak/edited/{pk}",
-            "summary": f"摘要 {n} https://example.org/{pk}",
-            "version": match[1].decode(),
+            f"{prefix}-title": f"{username} 修改 {n}",
+            f"{prefix}-url": f"https://example.com/soak/edited/{pk}",
+            f"{prefix}-summary": f"摘要 {n} https://example.org/{pk}",
+            f"{prefix}-version": match[2].decode(),
         }
         status, _, content = session.post(path, data, htmx if n % 2 else None)
         soak.note("save", "POST", path, status, content)
