@@ -5,7 +5,7 @@ Query budget: review_issues and scheduled_issues one query each; an issue's revi
 comments with authors, the same links elsewhere) however many entries there are.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from editorial.links import display_url
