@@ -13,12 +13,14 @@ from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
 from editorial.selectors.links import attach_same_links
 
 
-def _with_entry_counts(queryset):
+def _with_entry_counts(queryset, entries="sections__entries"):
+    """Each row with its number of entries (reached through `entries`) by state."""
+
     def count(status):
-        return Count("sections__entries", filter=Q(sections__entries__status=status))
+        return Count(entries, filter=Q(**{f"{entries}__status": status}))
 
     return queryset.annotate(
-        entries_total=Count("sections__entries"),
+        entries_total=Count(entries),
         entries_submitted=count(EntryStatus.SUBMITTED),
         entries_changes_requested=count(EntryStatus.CHANGES_REQUESTED),
         entries_approved=count(EntryStatus.APPROVED),
@@ -41,23 +43,11 @@ def scheduled_issues(now=None):
     )
 
 
-def _section_counts(queryset):
-    def count(status):
-        return Count("entries", filter=Q(entries__status=status))
-
-    return queryset.annotate(
-        entries_total=Count("entries"),
-        entries_submitted=count(EntryStatus.SUBMITTED),
-        entries_changes_requested=count(EntryStatus.CHANGES_REQUESTED),
-        entries_approved=count(EntryStatus.APPROVED),
-    )
-
-
 def counted_sections(issue):
     """The issue's sections in order, each with its number of entries by state
     (.entries_total, .entries_submitted, .entries_changes_requested, .entries_approved) and
     .entries_awaiting (submitted or changes requested). One query."""
-    sections = list(_section_counts(issue.sections.order_by("position")))
+    sections = list(_with_entry_counts(issue.sections.order_by("position"), "entries"))
     for section in sections:
         section.issue = issue
         section.entries_awaiting = section.entries_submitted + section.entries_changes_requested
