@@ -1,11 +1,11 @@
 """Reads for the review screens: issues waiting for review, an issue's entries with their comments.
 
-Query budget: review_issues and scheduled_issues one query each; review_sections four queries
-(sections, entries with authors, comments with authors, the same links elsewhere) however many
-entries there are.
+Query budget: review_issues and scheduled_issues one query each; an issue's review page four
+(counted_sections: the sections with their counts; review_sections: entries with authors,
+comments with authors, the same links elsewhere) however many entries there are.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from editorial.links import display_url
@@ -13,12 +13,14 @@ from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
 from editorial.selectors.links import attach_same_links
 
 
-def _with_entry_counts(queryset):
+def _with_entry_counts(queryset, entries="sections__entries"):
+    """Each row with its number of entries (reached through `entries`) by state."""
+
     def count(status):
-        return Count("sections__entries", filter=Q(sections__entries__status=status))
+        return Count(entries, filter=Q(**{f"{entries}__status": status}))
 
     return queryset.annotate(
-        entries_total=Count("sections__entries"),
+        entries_total=Count(entries),
         entries_submitted=count(EntryStatus.SUBMITTED),
         entries_changes_requested=count(EntryStatus.CHANGES_REQUESTED),
         entries_approved=count(EntryStatus.APPROVED),
@@ -41,14 +43,28 @@ def scheduled_issues(now=None):
     )
 
 
-def entry_counts(sections) -> dict[str, int]:
-    """The number of entries of these sections (read by review_sections) by state, plus
-    "total": counted from the entries shown, no query."""
-    counts = dict.fromkeys(EntryStatus.values, 0)
+def counted_sections(issue):
+    """The issue's sections in order, each with its number of entries by state
+    (.entries_total, .entries_submitted, .entries_changes_requested, .entries_approved) and
+    .entries_awaiting (submitted or changes requested). One query."""
+    sections = list(_with_entry_counts(issue.sections.order_by("position"), "entries"))
     for section in sections:
-        for entry in section.entries_list:
-            counts[entry.status] += 1
-    counts["total"] = sum(counts.values())
+        section.issue = issue
+        section.entries_awaiting = section.entries_submitted + section.entries_changes_requested
+    return sections
+
+
+def entry_counts(sections) -> dict[str, int]:
+    """The number of entries of these sections (read by counted_sections) by state, plus
+    "total": added up from the sections' counts, no query."""
+    counts = {
+        "submitted": sum(section.entries_submitted for section in sections),
+        "changes_requested": sum(section.entries_changes_requested for section in sections),
+        "approved": sum(section.entries_approved for section in sections),
+        "total": sum(section.entries_total for section in sections),
+    }
+    counts["draft"] = counts["total"] - counts["submitted"] - counts["changes_requested"]
+    counts["draft"] -= counts["approved"]
     return counts
 
 
@@ -85,26 +101,28 @@ def entry_threads(entries) -> dict[int, CommentThreads]:
     return threads
 
 
-def review_sections(issue):
-    """The issue's sections, each with .entries_list; every entry has .shown_url (punycode host)
-    .comment_threads (see entry_threads) and .same_links (see selectors.links)."""
+def review_sections(issue, sections):
+    """Fill these sections of the issue (from counted_sections) with .entries_list; every
+    entry has .shown_url (punycode host), .comment_threads (see entry_threads) and
+    .same_links (see selectors.links). Three queries (entries with their authors, comments,
+    the same links elsewhere), however many entries."""
     entries_queryset = (
-        Entry.objects.select_related("created_by", "updated_by")
+        Entry.objects.filter(section__in=[section.pk for section in sections])
+        .select_related("created_by", "updated_by")
         .defer("search_text")
         .order_by("position", "pk")
     )
-    sections = list(
-        issue.sections.order_by("position").prefetch_related(
-            Prefetch("entries", queryset=entries_queryset, to_attr="entries_list")
-        )
-    )
-    entries = [entry for section in sections for entry in section.entries_list]
+    by_section = {section.pk: section for section in sections}
+    for section in sections:
+        section.entries_list = []
+    entries = list(entries_queryset) if sections else []
+    for entry in entries:
+        section = by_section[entry.section_id]
+        entry.section = section
+        section.entries_list.append(entry)
     threads = entry_threads(entries)
     attach_same_links(entries)
-    for section in sections:
-        section.issue = issue
-        for entry in section.entries_list:
-            entry.section = section
-            entry.shown_url = display_url(entry.url)
-            entry.comment_threads = threads[entry.pk]
+    for entry in entries:
+        entry.shown_url = display_url(entry.url)
+        entry.comment_threads = threads[entry.pk]
     return sections

@@ -64,16 +64,47 @@ def review_list(request):
     return render_view(request, "editorial/review/list.html", context, partial="review-list")
 
 
+# An issue with more entries than this is reviewed one section at a time (?section=<pk>). A
+# review row weighs about 1.9 KB in HTML (title, the address in full, summary, author,
+# controls), so 120 rows and the page around them stay near 250 KB: one page a phone loads
+# and a reviewer reads through in one sitting. Most issues (a few dozen entries) stay whole.
+REVIEW_PAGE_ENTRIES = 120
+
+
+def _shown_section(sections, wanted: str):
+    """The section asked for (?section=<pk>, one of this issue's), else the first section
+    with entries awaiting review (submitted or changes requested), else the first one."""
+    by_pk = {str(section.pk): section for section in sections}
+    if wanted in by_pk:
+        return by_pk[wanted]
+    return next((section for section in sections if section.entries_awaiting), sections[0])
+
+
 def _review_context(request, issue, **extra):
-    """The review page's context, for an issue read with .has_revision (review_issue)."""
-    sections = selectors.review_sections(issue)
-    workflow.attach_entry_actions(
-        (entry for section in sections for entry in section.entries_list), request.user
-    )
+    """The review page's context, for an issue read with .has_revision (review_issue): every
+    section, or for a large issue the one asked for (current_section, with section_nav)."""
+    sections = selectors.counted_sections(issue)
     counts = selectors.entry_counts(sections)
+    current = previous = following = None
+    shown = sections
+    if counts["total"] > REVIEW_PAGE_ENTRIES and sections:
+        current = _shown_section(sections, request.GET.get("section", ""))
+        shown = [current]
+        index = sections.index(current)
+        previous = sections[index - 1] if index > 0 else None
+        following = sections[index + 1] if index + 1 < len(sections) else None
+    selectors.review_sections(issue, shown)
+    workflow.attach_entry_actions(
+        (entry for section in shown for entry in section.entries_list), request.user
+    )
     return {
         "issue": issue,
-        "sections": sections,
+        # What the page shows (and "approve all remaining" carries): every section, or one.
+        "sections": shown,
+        "section_nav": sections if current else None,
+        "current_section": current,
+        "previous_section": previous,
+        "next_section": following,
         "counts": counts,
         "issue_actions": workflow.issue_actions(issue, request.user),
         "has_revision": issue.has_revision,
@@ -84,7 +115,8 @@ def _review_context(request, issue, **extra):
 @reviewer_required
 @require_safe
 def review_issue(request, year: int, number: int):
-    """Every entry of one issue with its review controls and comments."""
+    """The entries of one issue with their review controls and comments: all of them, or for
+    a large issue one section at a time (?section=<pk>, an unknown one shows the default)."""
     queryset = Issue.objects.annotate(
         has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk")))
     )
@@ -258,12 +290,18 @@ def issue_withdraw(request, year: int, number: int):
 def issue_approve_remaining(request, year: int, number: int):
     """Approve every submitted entry the reviewer may approve (not flagged, text not theirs)
     at the version the page showed (the form's "versions", ENTRY:VERSION each); entries
-    changed since are left and named in the answer."""
+    changed since are left and named in the answer. A page that showed one section of a large
+    issue says which ("section"): the other sections' entries are not part of the request."""
     issue = _issue(year, number)
     try:
         pairs = (value.partition(":") for value in request.POST.getlist("versions"))
         versions = {pk: version for pk, _sep, version in pairs}
-        result = workflow.entries_approve_remaining(issue, by=request.user, versions=versions)
+        result = workflow.entries_approve_remaining(
+            issue,
+            by=request.user,
+            versions=versions,
+            section=request.POST.get("section") or None,
+        )
     except REFUSALS as error:
         return _issue_refused(request, issue, error)
     count = len(result.approved)

@@ -165,10 +165,21 @@ def _versions(versions) -> dict[int, int]:
         ) from None
 
 
+def _section_id(section) -> int:
+    """The form's section id; ValidationError when malformed."""
+    try:
+        return int(section)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"section": _("The approval form is damaged: reload the page.")}
+        ) from None
+
+
 @transaction.atomic
-def entries_approve_remaining(issue: Issue, *, by, versions) -> BulkApproval:
+def entries_approve_remaining(issue: Issue, *, by, versions, section=None) -> BulkApproval:
     """Approve every submitted entry of an issue in review that this reviewer may approve,
-    at the version the reviewer's page showed: `versions` is {entry id: version}. Entries
+    at the version the reviewer's page showed: `versions` is {entry id: version}; with
+    `section` (an id), only that section's entries, for a page that showed one. Entries
     whose version moved on, or that are not in `versions`, are left (BulkApproval.changed);
     so are those four eyes keeps from this reviewer (.own). Entries with changes requested
     stay flagged. One audit row per entry approved."""
@@ -177,11 +188,12 @@ def entries_approve_remaining(issue: Issue, *, by, versions) -> BulkApproval:
     if issue.status != IssueStatus.IN_REVIEW:
         raise TransitionError(_("Only the entries of an issue in review can be approved."))
     require(roles.is_reviewer(by), _("Only reviewers can approve entries."))
-    entries = list(
-        Entry.objects.select_for_update(of=("self",))
-        .filter(section__issue=issue, status=EntryStatus.SUBMITTED)
-        .order_by("section__position", "position")
+    entries = Entry.objects.select_for_update(of=("self",)).filter(
+        section__issue=issue, status=EntryStatus.SUBMITTED
     )
+    if section is not None:
+        entries = entries.filter(section_id=_section_id(section))
+    entries = list(entries.order_by("section__position", "position"))
     authors = text_authors(entries)
     result = BulkApproval()
     for entry in entries:

@@ -15,8 +15,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # session, user, permissions, the issue (with its version and readability), sections,
 # entries, comments, same links, presence (one UPDATE), who else is here
 COMPOSER_BUDGET = 10
-# session, user, permissions, the issue (with whether it has a revision), sections, entries,
-# comments, text authors (four eyes), same links
+# session, user, permissions, the issue (with whether it has a revision), sections (with their
+# counts), entries (of the one section shown at 500), comments, text authors (four eyes),
+# same links
 REVIEW_BUDGET = 9
 # session, user, permissions; BEGIN, the issue locked, the entry locked, UPDATE,
 # audit row, the issue's updated_at, COMMIT; the saved card's comments and same links
