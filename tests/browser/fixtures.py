@@ -6,6 +6,7 @@ test fails on any of them.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -54,15 +55,20 @@ class BrowserErrors:
         self.errors: list[str] = []
         # Answers the test provokes on purpose (e.g. a refused transition), by status code.
         self.expected_statuses: set[int] = set()
+        self.stopped = False  # the test is over: what its pages do while closing is not its
 
     def watch(self, page, label: str):
         page.add_init_script(_REPORT_CSP_VIOLATIONS)
         page.on("console", lambda message: self._console(label, message))
-        page.on("pageerror", lambda error: self.errors.append(f"[{label}] uncaught: {error}"))
+        page.on("pageerror", lambda error: self._uncaught(label, error))
         return page
 
+    def _uncaught(self, label, error):
+        if not self.stopped:
+            self.errors.append(f"[{label}] uncaught: {error}")
+
     def _console(self, label, message):
-        if message.type != "error":
+        if message.type != "error" or self.stopped:
             return
         text = message.text
         url = message.location.get("url", "")
@@ -112,12 +118,46 @@ def new_page(browser, browser_errors, live_server):
         # The interface is Chinese unless the visitor chose English with the language switch.
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         context.set_default_timeout(10_000)
-        contexts.append(context)
+        contexts.append(track_requests(context))
         return browser_errors.watch(context.new_page(), label)
 
     yield make
     for context in contexts:
-        context.close()
+        settle(context)
+    browser_errors.stopped = True
+    for context in contexts:
+        close_quietly(context)
+
+
+def track_requests(context):
+    """The context, counting its requests in flight (for settle)."""
+    pending = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    context.digest_pending = pending
+    return context
+
+
+def settle(context, limit_s: float = 10.0) -> None:
+    """Wait until the requests the context's pages sent have been answered (those of a
+    context made by track_requests; at most limit_s)."""
+    pending = getattr(context, "digest_pending", set())
+    pages = context.pages
+    deadline = time.monotonic() + limit_s
+    while pending and pages and time.monotonic() < deadline:
+        pages[0].wait_for_timeout(20)  # lets Playwright deliver the requests' events
+
+
+def close_quietly(context) -> None:
+    """Close a context without leaving work on the server: what its pages would send while
+    closing (the composer's presence beacon on pagehide, a live poll) is stopped in the
+    browser, so no request runs while the database is emptied for the next test (on
+    PostgreSQL a request inside a transaction then deadlocks with the flush's TRUNCATE, and
+    the next test starts on a database that was not emptied)."""
+    settle(context)
+    context.route("**/*", lambda route: route.abort())
+    context.close()
 
 
 def log_in(page, username: str, password: str = "pw"):  # noqa: S107 - test accounts

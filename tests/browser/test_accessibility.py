@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from editorial.models import EntryStatus, IssueStatus
+from tests.browser.fixtures import close_quietly, track_requests
 from tests.factories import make_issue, make_published_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,7 @@ def test_pages_have_no_accessibility_violations(browser, live_server, scheme, la
         2024, 34, status=IssueStatus.IN_REVIEW, entry_status=EntryStatus.SUBMITTED, author=editor
     )
     make_user("reviewer", username="rev")
-    context = browser.new_context(base_url=live_server.url, color_scheme=scheme)
+    context = track_requests(browser.new_context(base_url=live_server.url, color_scheme=scheme))
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     try:
         page = context.new_page()
@@ -61,7 +62,7 @@ def test_pages_have_no_accessibility_violations(browser, live_server, scheme, la
         _log_in(page, "rev")
         problems += [p for url in EDITORIAL_PAGES for p in violations(page, url)]
     finally:
-        context.close()
+        close_quietly(context)
     assert problems == []
 
 

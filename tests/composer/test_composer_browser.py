@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry
-from tests.browser.fixtures import drag_card, log_in
+from tests.browser.fixtures import close_quietly, drag_card, log_in, track_requests
 from tests.factories import make_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -204,8 +204,8 @@ def test_a_conflict_shows_both_texts(page, new_page, browser_errors, issue):
 
 
 def test_everything_works_without_javascript(browser, live_server, issue):
-    context = browser.new_context(
-        base_url=live_server.url, java_script_enabled=False, locale="en-US"
+    context = track_requests(
+        browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-US")
     )
     context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     try:
@@ -241,7 +241,7 @@ def test_everything_works_without_javascript(browser, live_server, issue):
         expect(card(page, "分布式系统 条目 1")).to_have_count(1)
         assert order(issue)[:2] == [(1, "分布式系统 条目 2"), (1, "分布式系统 条目 1")]
     finally:
-        context.close()
+        close_quietly(context)
 
 
 IN_VIEW = """node => {

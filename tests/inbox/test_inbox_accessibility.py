@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from editorial.models import Entry, EntryStatus, InboxItem, IssueStatus, LinkCheck
+from tests.browser.fixtures import close_quietly, track_requests
 from tests.browser.test_accessibility import _log_in, violations
 from tests.factories import make_issue, make_user
 
@@ -44,7 +45,7 @@ def inbox_with_every_kind_of_card(editor):
 def test_inbox_pages_have_no_accessibility_violations(browser, live_server, scheme, language):
     editor = make_user("reviewer", username="rev")
     issue, item = inbox_with_every_kind_of_card(editor)
-    context = browser.new_context(base_url=live_server.url, color_scheme=scheme)
+    context = track_requests(browser.new_context(base_url=live_server.url, color_scheme=scheme))
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     try:
         page = context.new_page()
@@ -63,5 +64,5 @@ def test_inbox_pages_have_no_accessibility_violations(browser, live_server, sche
         page.locator("[data-link-check]").first.wait_for()
         problems += violations(page, f"/editorial/review/{issue.year}/{issue.number}/")
     finally:
-        context.close()
+        close_quietly(context)
     assert problems == []
