@@ -5,11 +5,14 @@ is watched for console errors, uncaught exceptions and Content-Security-Policy v
 test fails on any of them.
 """
 
+import contextlib
 import os
-import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.missing import missing
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself (to build data or check results) are still plain synchronous calls.
@@ -42,9 +45,7 @@ def require_chromium() -> Path:
     """The system Chromium; missing fails under CI=true and skips elsewhere."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium); browser tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(message)
     return CHROMIUM
 
 
@@ -139,14 +140,16 @@ def track_requests(context):
     return context
 
 
-def settle(context, limit_s: float = 10.0) -> None:
-    """Wait until the requests the context's pages sent have been answered (those of a
-    context made by track_requests; at most limit_s)."""
+def settle(context) -> None:
+    """Wait until every request the context's pages sent (a context made by track_requests)
+    has its whole answer, or has failed."""
     pending = getattr(context, "digest_pending", set())
-    pages = context.pages
-    deadline = time.monotonic() + limit_s
-    while pending and pages and time.monotonic() < deadline:
-        pages[0].wait_for_timeout(20)  # lets Playwright deliver the requests' events
+    while pending:
+        request = pending.pop()
+        with contextlib.suppress(PlaywrightError):  # failed or cancelled: nothing to wait for
+            response = request.response()  # waits for the answer's headers
+            if response is not None:
+                response.finished()  # and for its body
 
 
 def close_quietly(context) -> None:
