@@ -146,13 +146,14 @@ def entry_edit(request, pk):
         entry = _live_entry(pk)
         form = EntryForm.for_entry(entry).focus("title")
         return render_entry(request, entry, "form", form=form)
-    # Bound before the entry is read: the service reads it under the lock.
-    form = EntryForm.for_entry(Entry(pk=pk), request.POST)
+    # The entry is not read here: the service reads it under the lock and returns it
+    # as saved, so the form is bound before anyone has read it.
+    target = Entry(pk=pk)
+    form = EntryForm.for_entry(target, request.POST)
     if form.is_valid():
         try:
-            # The service reads the entry under the lock and returns it as saved.
             saved = services.entry_update(
-                Entry(pk=pk), **_fields(form), version=form.cleaned_data["version"], by=request.user
+                target, **_fields(form), version=form.cleaned_data["version"], by=request.user
             )
         except services.EntryGone as gone:
             return _save_to_deleted(request, pk, gone)
