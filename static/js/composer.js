@@ -100,6 +100,35 @@
     }
   });
 
+  // --- the live poll never undoes the editor's own change ------------------------------------
+  // A poll answered before, or while, one of the editor's own requests ran may carry the
+  // sections as they were before that change: swapped in, it would hide the change (or show an
+  // appended card twice) until the next poll. So a poll's answer is swapped only when no other
+  // request of the page was sent after it left and none is still running; the next poll, 4 s
+  // later, brings what it missed.
+  var ownRequests = 0;
+  var ownRunning = 0;
+
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var elt = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!elt || !xhr || elt.id === "presence") return;
+    if (elt.id === "composer-live") {
+      xhr.digestOwnRequests = ownRunning ? -1 : ownRequests;
+      return;
+    }
+    ownRequests += 1;
+    ownRunning += 1;
+    // loadend follows every end (answer, error, abort, timeout), after htmx's own handling.
+    xhr.addEventListener("loadend", function () { ownRunning -= 1; });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.elt || detail.elt.id !== "composer-live" || !detail.xhr) return;
+    if (ownRunning || detail.xhr.digestOwnRequests !== ownRequests) detail.shouldSwap = false;
+  });
+
   // --- htmx: keep panels open across swaps, report failures (refusals are swapped like any
   // answer: htmx's responseHandling in _base.html) --------------------------------------------
 
