@@ -101,32 +101,44 @@
   });
 
   // --- the live poll never undoes the editor's own change ------------------------------------
-  // A poll answered before, or while, one of the editor's own requests ran may carry the
+  // A poll answered before, or while, one of the editor's own changes ran may carry the
   // sections as they were before that change: swapped in, it would hide the change (or show an
-  // appended card twice) until the next poll. So a poll's answer is swapped only when no other
-  // request of the page was sent after it left and none is still running; the next poll, 4 s
-  // later, brings what it missed.
-  var ownRequests = 0;
-  var ownRunning = 0;
+  // appended card twice) until the next poll. So a poll's answer is swapped only when no change
+  // of the page's (a request other than GET, or the sections list drawn afresh) was sent after
+  // the poll left and none is still running; the next poll, 4 s later, brings what it missed.
+  // Reads do not count: the preview reloads on every answer that changed the issue, the poll's
+  // own included, before that answer is swapped.
+  var ownChanges = 0;
+  var ownChangesRunning = 0;
+
+  function changesSections(detail) {
+    var elt = detail.elt;
+    if (elt.id === "presence") return false; // "I am here" changes no entry
+    return String(detail.requestConfig.verb).toLowerCase() !== "get" || elt.id === "composer-sections";
+  }
 
   document.addEventListener("htmx:beforeSend", function (event) {
-    var elt = event.detail.elt;
-    var xhr = event.detail.xhr;
-    if (!elt || !xhr || elt.id === "presence") return;
-    if (elt.id === "composer-live") {
-      xhr.digestOwnRequests = ownRunning ? -1 : ownRequests;
+    var detail = event.detail;
+    var xhr = detail.xhr;
+    if (!detail.elt || !xhr || !detail.requestConfig) return;
+    if (detail.elt.id === "composer-live") {
+      xhr.digestOwnChanges = ownChangesRunning ? -1 : ownChanges;
       return;
     }
-    ownRequests += 1;
-    ownRunning += 1;
+    if (!changesSections(detail)) return;
+    ownChanges += 1;
+    ownChangesRunning += 1;
     // loadend follows every end (answer, error, abort, timeout), after htmx's own handling.
-    xhr.addEventListener("loadend", function () { ownRunning -= 1; });
+    xhr.addEventListener("loadend", function () { ownChangesRunning -= 1; });
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
+    // htmx fires beforeSwap on the target (detail.elt is the target then): the element that
+    // asked is the request's.
     var detail = event.detail;
-    if (!detail.elt || detail.elt.id !== "composer-live" || !detail.xhr) return;
-    if (ownRunning || detail.xhr.digestOwnRequests !== ownRequests) detail.shouldSwap = false;
+    var asker = detail.requestConfig && detail.requestConfig.elt;
+    if (!asker || asker.id !== "composer-live" || !detail.xhr) return;
+    if (ownChangesRunning || detail.xhr.digestOwnChanges !== ownChanges) detail.shouldSwap = false;
   });
 
   // --- htmx: keep panels open across swaps, report failures (refusals are swapped like any

@@ -152,12 +152,22 @@ def settle(context) -> None:
                 response.finished()  # and for its body
 
 
+# What a page would still send by itself: its polls (every few seconds) and the presence
+# element, whose leave URL the composer's pagehide beacon reads.
+_STOP_SENDING = """() => document.querySelectorAll(
+  '[data-hx-trigger*="every"], #presence').forEach((node) => node.remove())"""
+
+
 def close_quietly(context) -> None:
-    """Close a context without leaving work on the server: what its pages would send while
-    closing (the composer's presence beacon on pagehide, a live poll) is stopped in the
-    browser, so no request runs while the database is emptied for the next test (on
-    PostgreSQL a request inside a transaction then deadlocks with the flush's TRUNCATE, and
-    the next test starts on a database that was not emptied)."""
+    """Close a context without leaving work on the server: its pages stop what they would send
+    by themselves (polls; the composer's presence beacon on pagehide), what they sent is
+    answered, and anything else is refused in the browser. So no request reaches the server
+    once the test is over: on PostgreSQL one inside a transaction deadlocks with the flush's
+    TRUNCATE (the next test then starts on a database that was not emptied), and one served
+    after the test's settings are gone fails on its host name."""
+    for page in context.pages:
+        with contextlib.suppress(PlaywrightError):  # closed or navigating: sends nothing
+            page.evaluate(_STOP_SENDING)
     settle(context)
     context.route("**/*", lambda route: route.abort())
     context.close()

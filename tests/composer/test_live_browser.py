@@ -1,12 +1,17 @@
 """Two people on one issue, in two browsers: a colleague's save appears without a reload (the
 editor's focus and typing kept), presence leaves when the colleague's tab goes, and acting on an
-entry the colleague deleted says so."""
+entry the colleague deleted says so. The live poll never undoes the editor's own change, however
+its answer and the editor's requests cross (the network is held and released by the test)."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from editorial import services
+from editorial.models import Entry
 from tests.browser.fixtures import log_in
 from tests.factories import make_issue, make_user
 
@@ -84,3 +89,119 @@ def test_acting_on_an_entry_the_colleague_deleted(two, browser_errors):
     expect(gone.get_by_role("button", name="Undo the deletion, then edit again")).to_be_visible()
     # Cards Ed is not editing follow Rita's deletion by themselves.
     expect(card(ed, "分布式系统 条目 2")).to_be_visible()
+
+
+# --- the live poll and the editor's own requests, crossing -------------------------------------
+
+POLL = re.compile(r"/changes/")
+ADD = re.compile(r"/entries/new/$")
+# Every htmx request the page has handled (its answer swapped or dropped: afterRequest comes
+# after the swap), as [path, status].
+RECORD_HANDLED = """
+window.digestHandled = [];
+document.addEventListener("htmx:afterRequest", (event) => {
+  window.digestHandled.push([event.detail.requestConfig.path, event.detail.xhr.status]);
+});
+"""
+
+
+def wait_until_handled(page, fragment, status=200):
+    page.wait_for_function(
+        "([fragment, status]) => window.digestHandled.some("
+        "  ([path, code]) => path.includes(fragment) && code === status)",
+        arg=[fragment, status],
+        timeout=LIVE,
+    )
+
+
+@contextlib.contextmanager
+def holding(page, pattern, method="GET"):
+    """Hold the page's requests to `pattern` (of `method`; others pass) in the list yielded, for
+    the test to fetch and fulfil; on leaving, the rest go on as sent (and none is left hanging
+    when the test fails)."""
+    held = []
+
+    def hold(route):
+        if route.request.method == method:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(pattern, hold)
+    try:
+        yield held
+    finally:
+        page.unroute(pattern, hold)
+        for route in held:
+            with contextlib.suppress(PlaywrightError):  # fulfilled by the test already
+                route.continue_()
+
+
+def first_held(page, held):
+    """Wait for the page to send a request the test holds; the first one."""
+    for _ in range(LIVE // 50):
+        if held:
+            return held[0]
+        page.wait_for_timeout(50)  # lets Playwright hand the route to the handler
+    raise AssertionError("the page sent no such request")
+
+
+def rename_as_colleague(title, new_title):
+    entry = Entry.objects.get(title=title)
+    services.entry_update(
+        entry,
+        title=new_title,
+        url=entry.url,
+        summary=entry.summary,
+        version=entry.version,
+        by=make_user("editor", username="rita"),
+    )
+
+
+def add_entry(page, title):
+    section = page.locator("#composer-sections section").first
+    section.get_by_text("Add an entry").click()
+    form = section.locator("form.entry-form--add")
+    form.get_by_label("Title", exact=True).fill(title)
+    form.get_by_label("URL", exact=True).fill("https://example.org/own-add")
+    form.get_by_label("Summary", exact=True).fill("编辑自己加的。")
+    form.get_by_role("button", name="Add entry").click()
+
+
+def test_a_poll_answered_before_the_editor_s_add_does_not_take_it_away(new_page, issue):
+    ed = new_page("ed")
+    log_in(ed, "ed")
+    ed.add_init_script(RECORD_HANDLED)
+    with holding(ed, POLL) as polls:
+        ed.goto(COMPOSER)
+        # A colleague's rename: the poll held now is answered with it, before Ed adds an
+        # entry...
+        rename_as_colleague("分布式系统 条目 2", "丽塔改的标题")
+        answer = first_held(ed, polls).fetch()
+        assert answer.status == 200
+        add_entry(ed, "编辑自己的条目")
+        expect(card(ed, "编辑自己的条目")).to_have_count(1)
+        # ...and reaches the page after Ed's own add: the list it carries has no such entry.
+        polls[0].fulfill(response=answer)
+        wait_until_handled(ed, "/changes/")
+        expect(card(ed, "编辑自己的条目")).to_have_count(1)
+    # The next poll brings the colleague's rename, Ed's entry staying.
+    expect(card(ed, "丽塔改的标题")).to_be_visible(timeout=LIVE)
+    expect(card(ed, "编辑自己的条目")).to_have_count(1)
+
+
+def test_a_poll_answered_while_the_editor_s_add_runs_does_not_show_it_twice(new_page, issue):
+    ed = new_page("ed")
+    log_in(ed, "ed")
+    ed.add_init_script(RECORD_HANDLED)
+    ed.goto(COMPOSER)
+    with holding(ed, ADD, method="POST") as adds:
+        add_entry(ed, "编辑自己的条目")
+        # The add is saved, its answer held: the poll that comes meanwhile carries the new
+        # entry.
+        answer = first_held(ed, adds).fetch()
+        assert Entry.objects.filter(title="编辑自己的条目").count() == 1
+        wait_until_handled(ed, "/changes/")
+        adds[0].fulfill(response=answer)
+    wait_until_handled(ed, "/entries/new/")
+    expect(card(ed, "编辑自己的条目")).to_have_count(1)
