@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from editorial.views import composer, dashboard, entries, sections
+from editorial.views import composer, dashboard, entries, entry_add, sections, undo
 
 app_name = "editorial"
 
@@ -22,16 +22,16 @@ urlpatterns = [
     path("sections/<int:pk>/rename/", sections.section_rename, name="section_rename"),
     path("sections/<int:pk>/move/", sections.section_move, name="section_move"),
     path("sections/<int:pk>/delete/", sections.section_delete, name="section_delete"),
-    path("sections/<int:pk>/entries/new/", entries.entry_create, name="entry_create"),
-    path("sections/<int:pk>/quick-add/", entries.quick_add, name="quick_add"),
+    path("sections/<int:pk>/entries/new/", entry_add.entry_create, name="entry_create"),
+    path("sections/<int:pk>/quick-add/", entry_add.quick_add, name="quick_add"),
     path("entries/<int:pk>/", entries.entry, name="entry"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/menu/", entries.entry_menu, name="entry_menu"),
     path("entries/<int:pk>/review/", entries.entry_review, name="entry_review"),
     path("entries/<int:pk>/move/", entries.entry_move, name="entry_move"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
-    path("restore/<int:event_pk>/", entries.entry_restore, name="entry_restore"),
-    path("undo/<int:event_pk>/", entries.change_undo, name="change_undo"),
+    path("restore/<int:event_pk>/", undo.entry_restore, name="entry_restore"),
+    path("undo/<int:event_pk>/", undo.change_undo, name="change_undo"),
     path("check-url/", composer.check_url, name="check_url"),
     path("", include("editorial.urls_review")),
     path("", include("editorial.urls_inbox")),

@@ -1,37 +1,30 @@
-"""Entries in the composer: show, add, quick add, edit (with conflicts), move, delete, undo."""
+"""An entry in the composer: its card, menu and review block, edit (with conflicts), move and
+delete. Adding entries is in entry_add, undo in undo."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
-from editorial import guards, services, workflow
-from editorial.audit import action_label
-from editorial.forms import EntryForm, MoveForm, QuickAddForm
+from editorial import guards, services
+from editorial.forms import EntryForm, MoveForm
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import (
-    attach_same_links,
     composer_entry,
-    composer_section,
     prepare_entry,
 )
-from editorial.services import history
 from editorial.views.composer import (
     duplicates_for,
     entry_context,
     notice_error_response,
-    open_menu_entries,
-    section_context,
-    sections_response,
 )
 from editorial.views.htmx import (
     changed,
     editor_required,
+    error_text,
     redirect_after_post,
     render_view,
     wants_fragment,
@@ -42,6 +35,7 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
 def composer_url(issue, anchor: str = "") -> str:
+    """The issue's composer, at an element's id when `anchor` is given."""
     url = reverse("editorial:composer", args=[issue.year, issue.number])
     return f"{url}#{anchor}" if anchor else url
 
@@ -57,16 +51,17 @@ def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
 @require_http_methods(["GET", "HEAD"])
 def entry(request, pk):
     """One entry's card (htmx: to put it back after cancelling an edit)."""
-    return render_entry(request, _live_entry(pk), "card", focus_entry=pk, focus="edit")
+    return render_entry(request, live_entry(pk), "card", focus_entry=pk, focus="edit")
 
 
-def _live_entry(pk) -> Entry:
+def live_entry(pk) -> Entry:
     """composer_entry(pk), or Vanished (409, who deleted it) when it was deleted."""
     guards.get_or_vanished(Entry.objects, "entry", pk)
     return composer_entry(pk)
 
 
-def _live_section(pk) -> Section:
+def live_section(pk) -> Section:
+    """The section with its issue, or Vanished (409, who deleted it) when it was deleted."""
     return guards.get_or_vanished(Section.objects.select_related("issue"), "section", pk)
 
 
@@ -133,7 +128,8 @@ def entry_review(request, pk):
     )
 
 
-def _fields(form) -> dict:
+def entry_fields(form) -> dict:
+    """The entry's text from a valid EntryForm, as the services take it."""
     return {name: form.cleaned_data[name] for name in ("title", "url", "summary")}
 
 
@@ -143,7 +139,7 @@ def entry_edit(request, pk):
     """The edit form; saving it refuses a stale version and shows both texts (409), and a
     save to an entry deleted meanwhile shows the editor's text with who deleted it (409)."""
     if request.method != "POST":
-        entry = _live_entry(pk)
+        entry = live_entry(pk)
         form = EntryForm.for_entry(entry).focus("title")
         return render_entry(request, entry, "form", form=form)
     # The entry is not read here: the service reads it under the issue's lock and returns it
@@ -153,7 +149,7 @@ def entry_edit(request, pk):
     if form.is_valid():
         try:
             saved = services.entry_update(
-                target, **_fields(form), version=form.cleaned_data["version"], by=request.user
+                target, **entry_fields(form), version=form.cleaned_data["version"], by=request.user
             )
         except services.EntryGone as gone:
             return _save_to_deleted(request, pk, gone)
@@ -177,7 +173,7 @@ def entry_edit(request, pk):
             return _saved_response(request, saved)
     if not Entry.objects.filter(pk=pk).exists():
         return _save_to_deleted(request, pk)
-    entry = _live_entry(pk)
+    entry = live_entry(pk)
     form.locate(entry)
     form.duplicates = duplicates_for(form.typed("url"), exclude_entry=entry.pk)
     return render_entry(
@@ -215,115 +211,6 @@ def _saved_response(request, saved: Entry):
     return changed(render_view(request, "editorial/entry.html", context, partial="saved"))
 
 
-def _quick_add_note(entries: list) -> str:
-    """ "Added 3 entries.", and how many of them have a link used elsewhere (entries with
-    .same_links), so a repeated link within the paste or against the archive is seen."""
-    note = ngettext("Added %(count)d entry.", "Added %(count)d entries.", len(entries)) % {
-        "count": len(entries)
-    }
-    repeated = sum(1 for entry in entries if entry.same_links)
-    if repeated:
-        note += " " + ngettext(
-            "%(count)d of them has a link that is already used: see its card.",
-            "%(count)d of them have a link that is already used: see their cards.",
-            repeated,
-        ) % {"count": repeated}
-    return note
-
-
-def _added_response(request, section: Section, created: list, *, quick: bool):
-    """htmx: the new cards (appended to the section's list), fresh forms and the count."""
-    fresh = composer_section(section.pk)
-    ids = {entry.pk for entry in created}
-    new_entries = [entry for entry in fresh.entries_list if entry.pk in ids]
-    workflow.attach_entry_actions(new_entries, request.user)
-    if quick:
-        note = _quick_add_note(new_entries)
-    else:
-        note = _("Added “%(title)s”.") % {"title": created[0].title}
-    context = section_context(
-        request,
-        fresh.issue,
-        fresh,
-        new_entries=new_entries,
-        quick=quick,
-        focus_field="title",
-        focus_quick=quick,
-        notice_text=note,
-    )
-    return changed(render_view(request, "editorial/section.html", context, partial="added"))
-
-
-def _section_form_context(request, section: Section, mode: str, **extra) -> dict:
-    """The context of a section's add-entry ("add_entry") or quick-add ("quick_add") form."""
-    title = _("Add an entry") if mode == "add_entry" else _("Quick add")
-    return section_context(request, section.issue, section, mode=mode, page_title=title, **extra)
-
-
-def _section_form_error(request, section: Section, mode: str, form_name: str, form):
-    """A form of a section with its errors: htmx swaps the form alone (422), plain a page."""
-    partial = {"add_entry": "add_form", "quick_add": "quick_form"}[mode]
-    context = _section_form_context(request, section, mode, **{form_name: form})
-    if mode == "add_entry":
-        form.duplicates = duplicates_for(form.typed("url"))
-    if not wants_fragment(request):
-        return render_view(request, "editorial/section.html", context, partial=None)
-    response = render_view(request, "editorial/section.html", context, partial=partial, status=422)
-    prefix = "add" if mode == "add_entry" else "quick"
-    retarget(response, f"#{prefix}-{section.pk}-form")
-    return reswap(response, "outerHTML")
-
-
-def _section_form_page(request, section, mode: str, partial: str, **extra):
-    """An empty add-entry or quick-add form: its own page, or the fragment for htmx."""
-    context = _section_form_context(request, section, mode, **extra)
-    return render_view(request, "editorial/section.html", context, partial=partial)
-
-
-@editor_required
-@require_http_methods(FORM_METHODS)
-def entry_create(request, pk):
-    """Add an entry at the end of a section (htmx: the card is appended, the form emptied)."""
-    section = _live_section(pk)
-    if request.method != "POST":
-        return _section_form_page(request, section, "add_entry", "add_form", focus_field="title")
-    form = EntryForm.for_section(section, request.POST)
-    created = form.run_service(
-        lambda data: services.entry_create(section, **_fields(form), by=request.user)
-    )
-    if created is not None:
-        if wants_fragment(request):
-            return _added_response(request, section, [created], quick=False)
-        return redirect_after_post(
-            request,
-            composer_url(section.issue, f"entry-{created.pk}"),
-            _("Added “%(title)s”.") % {"title": created.title},
-        )
-    return _section_form_error(request, section, "add_entry", "add_form", form)
-
-
-@editor_required
-@require_http_methods(FORM_METHODS)
-def quick_add(request, pk):
-    """Paste several entries at once: all are added, or none and the line that is wrong."""
-    section = _live_section(pk)
-    if request.method != "POST":
-        return _section_form_page(request, section, "quick_add", "quick_form")
-    form = QuickAddForm.for_section(section, request.POST)
-    created = form.run_service(
-        lambda data: services.entries_quick_add(section, text=data["text"], by=request.user)
-    )
-    if created is not None:
-        if wants_fragment(request):
-            return _added_response(request, section, created, quick=True)
-        attach_same_links(created)
-        message = _quick_add_note(created)
-        return redirect_after_post(
-            request, composer_url(section.issue, f"section-{section.pk}"), message
-        )
-    return _section_form_error(request, section, "quick_add", "quick_form", form)
-
-
 def _move_target(entry: Entry, form: MoveForm):
     """(section, position, what to focus afterwards) for a valid move form."""
     direction = form.cleaned_data.get("direction")
@@ -332,7 +219,7 @@ def _move_target(entry: Entry, form: MoveForm):
         return entry.section, max(entry.position + step, 1), direction
     section_pk = form.cleaned_data.get("section")
     if section_pk and section_pk != entry.section_id:
-        section = _live_section(section_pk)
+        section = live_section(section_pk)
         return section, form.cleaned_data.get("position"), "section"
     return entry.section, form.cleaned_data.get("position"), ""
 
@@ -343,7 +230,7 @@ def entry_move(request, pk):
     """Move an entry one step up or down, to a position (drag and drop, or the form that GET
     shows) or to the end of another section of the issue."""
     if request.method != "POST":
-        return render_entry(request, _live_entry(pk), "move")
+        return render_entry(request, live_entry(pk), "move")
     entry = guards.get_or_vanished(Entry.objects.select_related("section__issue"), "entry", pk)
     issue = entry.section.issue
     form = MoveForm(request.POST)
@@ -359,7 +246,7 @@ def entry_move(request, pk):
     try:
         moved = services.entry_move(entry, section=section, position=position, by=request.user)
     except (ValidationError, TransitionError) as error:
-        return notice_error_response(request, issue, _error_text(error))
+        return notice_error_response(request, issue, error_text(error))
     if (moved.section_id, moved.position) == before:
         note = _("“%(title)s” is already there.") % {"title": moved.title}
     else:
@@ -416,17 +303,11 @@ def moved_response(
     return changed(response, moved=moved.pk)
 
 
-def _error_text(error) -> str:
-    if isinstance(error, TransitionError):
-        return error.message
-    return " ".join(error.messages)
-
-
 @editor_required
 @require_http_methods(FORM_METHODS)
 def entry_delete(request, pk):
     """Ask first (GET: the confirmation), then delete (POST) and offer to undo."""
-    entry = _live_entry(pk)
+    entry = live_entry(pk)
     issue = entry.section.issue
     if request.method != "POST":
         return render_entry(request, entry, "confirm_delete")
@@ -452,101 +333,3 @@ def removed_response(request, section_pk: int, *, undo_event):
     response = render_view(request, "editorial/section.html", context, partial="moved")
     trigger_client_event(response, "entry-removed", {"section": section_pk}, after="settle")
     return changed(response)
-
-
-@editor_required
-@require_POST
-def change_undo(request, event_pk):
-    """Undo one of the issue's last changes (from the history, or the notice after it): the
-    exact earlier state, or a refusal saying why not (409)."""
-    event = get_object_or_404(AuditEvent.objects.select_related("issue"), pk=event_pk)
-    issue = event.issue
-    try:
-        restored = history.undo_change(event, by=request.user)
-    except TransitionError as error:
-        return notice_error_response(request, issue, error.message)
-    except ValidationError as error:
-        return notice_error_response(request, issue, " ".join(error.messages), status=422)
-    if isinstance(restored, Section):
-        anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
-    else:
-        anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk}
-    note = _("Undone: %(what)s “%(subject)s”.") % {
-        "what": action_label(event.action),
-        "subject": event.subject,
-    }
-    if not wants_fragment(request):
-        return redirect_after_post(request, composer_url(issue, anchor), note)
-    if event.action == "entry_move":
-        # Back where it was: placed by the page, as after any move.
-        response = moved_response(
-            request, restored, from_section=event.data["section"][1], note=note, focus=""
-        )
-        return reswap(response, "none")
-    if event.action in ("entry_delete", "section_delete"):
-        return restored_response(request, restored, note=note)
-    if event.action == "entry_update":
-        # The earlier text: the card alone, in place of the one shown.
-        context = entry_context(
-            request,
-            prepare_entry(restored),
-            mode="saved",
-            focus_entry=restored.pk,
-            notice_text=note,
-        )
-        response = render_view(request, "editorial/entry.html", context, partial="saved")
-        return changed(reswap(retarget(response, f"#entry-{restored.pk}"), "outerHTML"))
-    return sections_response(request, issue, notice_text=note, **focus)
-
-
-@editor_required
-@require_POST
-def entry_restore(request, event_pk):
-    """Undo a deletion (of an entry, or of a section with its entries), once."""
-    event = get_object_or_404(AuditEvent.objects.select_related("issue"), pk=event_pk)
-    issue = event.issue
-    try:
-        if event.action == "section_delete":
-            restored = services.section_restore(event, by=request.user)
-            anchor = f"section-{restored.pk}"
-            note = _("Restored the section “%(title)s”.") % {"title": restored.title}
-        else:
-            restored = services.entry_restore(event, by=request.user)
-            anchor = f"entry-{restored.pk}"
-            note = _("Restored “%(title)s”.") % {"title": restored.title}
-    except TransitionError as error:
-        return notice_error_response(request, issue, error.message)
-    if not wants_fragment(request):
-        return redirect_after_post(request, composer_url(issue, anchor), note)
-    return restored_response(request, restored, note=note)
-
-
-def restored_response(request, restored, *, note: str):
-    """htmx, after a deletion was undone: what came back, not the sections. The entry's card,
-    or the section with its entries, added at the end of its list (out of band) and put in its
-    place by the page with the events of a move ("entry-moved", "section-moved"), with the
-    count and the notice."""
-    if isinstance(restored, Section):
-        section = composer_section(restored.pk)
-        workflow.attach_entry_actions(open_menu_entries([section]), request.user)
-        context = section_context(request, section.issue, section, notice_text=note)
-        partial, template = "restored", "editorial/section.html"
-        event = "section-moved"
-        detail = {"section": section.pk, "position": section.position, "focus": "title"}
-    else:
-        entry = composer_entry(restored.pk)
-        count = Entry.objects.filter(section=entry.section_id).count()
-        context = entry_context(
-            request, entry, notice_text=note, counts=[(entry.section_id, count)]
-        )
-        partial, template = "restored", "editorial/entry.html"
-        event = "entry-moved"
-        detail = {
-            "entry": entry.pk,
-            "section": entry.section_id,
-            "position": entry.position,
-            "focus": "menu",
-        }
-    response = render_view(request, template, context, partial=partial)
-    trigger_client_event(response, event, detail, after="settle")
-    return changed(reswap(response, "none"))
