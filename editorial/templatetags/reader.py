@@ -1,4 +1,5 @@
-"""Template tags for the reader pages: summaries, hosts, numerals, search highlights."""
+"""Template tags for text on pages: summaries, hosts, numerals, search highlights, typed text
+isolated in a sentence."""
 
 from django import template
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from editorial.bidi import isolated as isolate
 from editorial.canonical import to_chinese_numeral
 from editorial.links import ascii_host
 from editorial.search import fold_query, match_spans
@@ -20,6 +22,12 @@ EXCERPT_CHARS = 160
 def summary_html(text: str) -> SafeString:
     """A summary for readers: escaped, with bare http(s) URLs as nofollow links."""
     return linkify_summary(text)
+
+
+@register.filter
+def isolated(text: str) -> SafeString:
+    """Typed text (a title) inside a translated sentence: escaped, in <bdi> (text.isolated)."""
+    return isolate(text)
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from editorial import guards, services
+from editorial.bidi import sentence
 from editorial.forms import EntryForm, MoveForm
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import (
@@ -189,7 +190,7 @@ def _saved_response(request, saved: Entry):
     note = (
         _("Saved. The approval was withdrawn: the entry needs review again.")
         if withdrawn
-        else _("Saved “%(title)s”.") % {"title": saved.title}
+        else sentence(_("Saved “%(title)s”."), title=saved.title)
     )
     if not wants_fragment(request):
         return redirect_after_post(
@@ -248,13 +249,14 @@ def entry_move(request, pk):
     except (ValidationError, TransitionError) as error:
         return notice_error_response(request, issue, error_text(error))
     if (moved.section_id, moved.position) == before:
-        note = _("“%(title)s” is already there.") % {"title": moved.title}
+        note = sentence(_("“%(title)s” is already there."), title=moved.title)
     else:
-        note = _("Moved “%(title)s” to position %(position)d in “%(section)s”.") % {
-            "title": moved.title,
-            "position": moved.position,
-            "section": moved.section.title,
-        }
+        note = sentence(
+            _("Moved “%(title)s” to position %(position)d in “%(section)s”."),
+            title=moved.title,
+            position=moved.position,
+            section=moved.section.title,
+        )
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
     did_move = (moved.section_id, moved.position) != before

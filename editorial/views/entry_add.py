@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from editorial import services, workflow
+from editorial.bidi import sentence
 from editorial.forms import EntryForm, QuickAddForm
 from editorial.models import Section
 from editorial.selectors.editorial import attach_same_links, composer_section
@@ -45,7 +46,7 @@ def _added_response(request, section: Section, created: list, *, quick: bool):
     if quick:
         note = _quick_add_note(new_entries)
     else:
-        note = _("Added “%(title)s”.") % {"title": created[0].title}
+        note = sentence(_("Added “%(title)s”."), title=created[0].title)
     context = section_context(
         request,
         fresh.issue,
@@ -102,7 +103,7 @@ def entry_create(request, pk):
         return redirect_after_post(
             request,
             composer_url(section.issue, f"entry-{created.pk}"),
-            _("Added “%(title)s”.") % {"title": created.title},
+            sentence(_("Added “%(title)s”."), title=created.title),
         )
     return _section_form_error(request, section, "add_entry", "add_form", form)
 

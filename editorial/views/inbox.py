@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from editorial.bidi import sentence
 from editorial.forms_inbox import InboxAddForm, InboxPasteForm, InboxSaveForm, InboxStateForm
 from editorial.guards import TransitionError
 from editorial.models import InboxItem, InboxState, Section
@@ -221,11 +222,12 @@ def inbox_add(request, item_pk):
         return _refuse(request, error.message, status=409)
     except ValidationError as error:
         return _refuse(request, " ".join(error.messages), status=422)
-    note = _("Added “%(title)s” to %(issue)s, “%(section)s”.") % {
-        "title": entry.title,
-        "issue": section.issue.label,
-        "section": section.title,
-    }
+    note = sentence(
+        _("Added “%(title)s” to %(issue)s, “%(section)s”."),
+        title=entry.title,
+        issue=section.issue.label,
+        section=section.title,
+    )
     if wants_fragment(request):
         return _card_response(request, item, notice=note, targets=targets)
     return redirect_after_post(request, _inbox_url(), note)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
 from editorial import workflow
+from editorial.bidi import sentence
 from editorial.guards import get_or_vanished
 from editorial.models import Entry, Issue, Revision
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
@@ -376,7 +377,7 @@ def entry_submit(request, pk: int):
         workflow.entry_submit(entry, by=request.user)
     except REFUSALS as error:
         return _entry_refused(request, entry, error)
-    return _entry_done(request, entry, _("Submitted for review: %(title)s.") % {"title": entry})
+    return _entry_done(request, entry, sentence(_("Submitted for review: %(title)s."), title=entry))
 
 
 @reviewer_required
@@ -389,7 +390,7 @@ def entry_approve(request, pk: int):
         workflow.entry_approve(entry, by=request.user, version=request.POST.get("version"))
     except REFUSALS as error:
         return _entry_refused(request, entry, error)
-    return _entry_done(request, entry, _("Approved: %(title)s.") % {"title": entry})
+    return _entry_done(request, entry, sentence(_("Approved: %(title)s."), title=entry))
 
 
 @reviewer_required
@@ -404,7 +405,7 @@ def entry_request_changes(request, pk: int):
         workflow.entry_request_changes(entry, by=request.user, comment=form.cleaned_data["comment"])
     except REFUSALS as error:
         return _entry_refused(request, entry, error, open_form="request_changes")
-    return _entry_done(request, entry, _("Changes requested: %(title)s.") % {"title": entry})
+    return _entry_done(request, entry, sentence(_("Changes requested: %(title)s."), title=entry))
 
 
 @editor_required
@@ -426,4 +427,4 @@ def comment_create(request, pk: int):
         comment_add(entry, by=request.user, body=form.cleaned_data["body"], parent=parent)
     except REFUSALS as error:
         return _entry_refused(request, entry, error)
-    return _entry_done(request, entry, _("Comment added: %(title)s.") % {"title": entry})
+    return _entry_done(request, entry, sentence(_("Comment added: %(title)s."), title=entry))

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from editorial import guards, services
+from editorial.bidi import sentence
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
 from editorial.views.composer import (
@@ -72,7 +73,7 @@ def section_create(request, year, number):
         lambda data: services.section_create(issue, title=data["title"], by=request.user)
     )
     if section is not None:
-        note = _("Added the section “%(title)s”.") % {"title": section.title}
+        note = sentence(_("Added the section “%(title)s”."), title=section.title)
         return _section_saved(request, issue, section, note)
     return _form_error(
         request,
@@ -97,7 +98,7 @@ def section_rename(request, pk):
         lambda data: services.section_rename(section, title=data["title"], by=request.user)
     )
     if renamed is not None:
-        note = _("Renamed the section to “%(title)s”.") % {"title": renamed.title}
+        note = sentence(_("Renamed the section to “%(title)s”."), title=renamed.title)
         return _section_saved(request, issue, renamed, note)
     return _form_error(
         request,
@@ -131,12 +132,13 @@ def section_move(request, pk):
         message = error.message if isinstance(error, TransitionError) else error.messages[0]
         return notice_error_response(request, issue, message)
     if moved.position == before:
-        note = _("The section “%(title)s” is already there.") % {"title": moved.title}
+        note = sentence(_("The section “%(title)s” is already there."), title=moved.title)
     else:
-        note = _("Moved the section “%(title)s” to position %(position)d.") % {
-            "title": moved.title,
-            "position": moved.position,
-        }
+        note = sentence(
+            _("Moved the section “%(title)s” to position %(position)d."),
+            title=moved.title,
+            position=moved.position,
+        )
     if not wants_fragment(request):
         return redirect_after_post(request, _composer_url(issue, f"section-{moved.pk}"), note)
     return section_moved_response(request, moved, note=note, focus=direction or "")

@@ -9,6 +9,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from editorial import services, workflow
 from editorial.audit import action_label
+from editorial.bidi import sentence
 from editorial.models import AuditEvent, Entry, Section
 from editorial.selectors.editorial import composer_entry, composer_section, prepare_entry
 from editorial.services import history
@@ -47,10 +48,9 @@ def change_undo(request, event_pk):
         anchor, focus = f"section-{restored.pk}", {"focus_section": restored.pk}
     else:
         anchor, focus = f"entry-{restored.pk}", {"focus_entry": restored.pk}
-    note = _("Undone: %(what)s “%(subject)s”.") % {
-        "what": action_label(event.action),
-        "subject": event.subject,
-    }
+    note = sentence(
+        _("Undone: %(what)s “%(subject)s”."), what=action_label(event.action), subject=event.subject
+    )
     if not wants_fragment(request):
         return redirect_after_post(request, composer_url(issue, anchor), note)
     if event.action == "entry_move":
@@ -85,11 +85,11 @@ def entry_restore(request, event_pk):
         if event.action == "section_delete":
             restored = services.section_restore(event, by=request.user)
             anchor = f"section-{restored.pk}"
-            note = _("Restored the section “%(title)s”.") % {"title": restored.title}
+            note = sentence(_("Restored the section “%(title)s”."), title=restored.title)
         else:
             restored = services.entry_restore(event, by=request.user)
             anchor = f"entry-{restored.pk}"
-            note = _("Restored “%(title)s”.") % {"title": restored.title}
+            note = sentence(_("Restored “%(title)s”."), title=restored.title)
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):

@@ -232,7 +232,7 @@ def test_history_in_every_mode_and_paginated(editor_client, issue, editor, mode)
         assert is_full_page(response)
         assert_valid_html(html)
     older = editor_client.get(url, {"page": 2}, **HTMX).content.decode()
-    assert "栏目 3”" in older and "Page 2 of 2" in older
+    assert "栏目 3</bdi>”" in older and "Page 2 of 2" in older
 
 
 def test_deleting_a_section_with_entries_keeps_the_rest_of_the_page_intact(

@@ -66,7 +66,7 @@ def test_add_entry_plain(editor_client, issue, editor):
     entry = Entry.objects.get(title="新条目")
     assert response.status_code == 302
     assert response["Location"] == f"{issue.get_composer_url()}#entry-{entry.pk}"
-    assert messages_of(response) == ["Added “新条目”."]
+    assert messages_of(response) == ["Added “<bdi>新条目</bdi>”."]
     assert (entry.section, entry.position, entry.status) == (section, 3, EntryStatus.DRAFT)
     assert entry.created_by == editor
 
@@ -85,7 +85,7 @@ def test_add_entry_htmx_appends_the_card_and_empties_the_form(editor_client, iss
     empty_title = rf'<input type="text" name="add-{section.pk}-title"(?![^>]*value=)[^>]*'
     assert re.search(empty_title + " data-focus", html)
     assert f'id="section-count-{section.pk}" data-hx-swap-oob="true">3 entries' in html
-    assert "Added “新条目”." in html
+    assert "Added “<bdi>新条目</bdi>”." in html
     assert_valid_fragment(html)
 
 
@@ -239,7 +239,7 @@ def test_edit_plain_saves_and_redirects(editor_client, issue, editor):
     response = editor_client.post(url, _edit(entry, title="改过的标题"))
     assert response.status_code == 302
     assert response["Location"] == f"{issue.get_composer_url()}#entry-{entry.pk}"
-    assert messages_of(response) == ["Saved “改过的标题”."]
+    assert messages_of(response) == ["Saved “<bdi>改过的标题</bdi>”."]
     entry.refresh_from_db()
     assert (entry.title, entry.version, entry.updated_by) == ("改过的标题", 2, editor)
 
@@ -301,7 +301,9 @@ def test_move_down_and_up_plain(editor_client, issue):
     response = editor_client.post(url, {"direction": "down"})
     assert response.status_code == 302
     assert response["Location"] == f"{issue.get_composer_url()}#entry-{entry.pk}"
-    assert messages_of(response) == [f"Moved “{entry.title}” to position 2 in “分布式系统”."]
+    assert messages_of(response) == [
+        f"Moved “<bdi>{entry.title}</bdi>” to position 2 in “<bdi>分布式系统</bdi>”."
+    ]
     assert entries_of(issue)[:2] == [
         ("分布式系统", 1, "分布式系统 条目 2"),
         ("分布式系统", 2, "分布式系统 条目 1"),
@@ -339,7 +341,7 @@ def test_move_to_another_section_by_htmx(editor_client, issue):
     assert "issue-changed" in triggered(response)
     assert "composer-entry" not in html
     assert f'id="section-count-{target.pk}" data-hx-swap-oob="true">3 entries' in html
-    assert "Moved “分布式系统 条目 1” to position 3 in “云计算技术”." in html
+    assert "Moved “<bdi>分布式系统 条目 1</bdi>” to position 3 in “<bdi>云计算技术</bdi>”." in html
     assert len(response.content) < 2_000
     assert_valid_fragment(html)
     assert entries_of(issue) == [
@@ -409,7 +411,7 @@ def test_delete_asks_first_in_every_mode(editor_client, issue, mode):
     response = editor_client.get(reverse("editorial:entry_delete", args=[entry.pk]), **MODES[mode])
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Delete “{entry.title}”?" in html
+    assert f"Delete “<bdi>{entry.title}</bdi>”?" in html
     assert f'action="{reverse("editorial:entry_delete", args=[entry.pk])}"' in html
     assert Entry.objects.filter(pk=entry.pk).exists()
     if mode == "htmx":
@@ -429,14 +431,14 @@ def test_delete_plain_then_undo_from_the_composer_page(editor_client, issue):
     assert response["Location"] == f"{issue.get_composer_url()}?undo={event.pk}#composer-notice"
     assert not Entry.objects.filter(pk=entry.pk).exists()
     page = editor_client.get(response["Location"]).content.decode()
-    assert f"Deleted “{entry.title}”." in page
+    assert f"Deleted “<bdi>{entry.title}</bdi>”." in page
     restore = reverse("editorial:entry_restore", args=[event.pk])
     assert f'action="{restore}"' in page
     response = editor_client.post(restore)
     restored = Entry.objects.get(title=entry.title)
     assert response.status_code == 302
     assert response["Location"] == f"{issue.get_composer_url()}#entry-{restored.pk}"
-    assert messages_of(response) == [f"Restored “{entry.title}”."]
+    assert messages_of(response) == [f"Restored “<bdi>{entry.title}</bdi>”."]
     assert entries_of(issue) == before
     # Undone once: the notice is gone and a second undo is refused.
     page = editor_client.get(f"{issue.get_composer_url()}?undo={event.pk}").content.decode()
@@ -488,3 +490,26 @@ def test_restore_refusal_by_htmx_goes_to_the_notice(editor_client, issue, editor
     assert response["HX-Retarget"] == LIVE_REGION
     assert "This deletion was undone already." in response.content.decode()
     assert 'role="alert"' in response.content.decode()
+
+
+# A title typed with a right-to-left override (U+202E) and markup: every sentence that names it
+# (the notice, the delete confirmation, the message after a plain post) shows it escaped and
+# isolated, so it cannot turn the rest of the sentence around.
+HOSTILE_TITLE = "\u202e<b>txt.exe</b>"
+HOSTILE_SHOWN = "“<bdi>\u202e&lt;b&gt;txt.exe&lt;/b&gt;</bdi>”"
+
+
+def test_a_typed_title_is_isolated_in_every_sentence_naming_it(editor_client, issue):
+    section = section_of(issue)
+    url = reverse("editorial:entry_create", args=[section.pk])
+    typed = {**NEW, "title": HOSTILE_TITLE}
+    html = editor_client.post(url, typed, **HTMX).content.decode()
+    assert f"Added {HOSTILE_SHOWN}." in html
+    entry = Entry.objects.get(title=HOSTILE_TITLE)
+    confirm = editor_client.get(reverse("editorial:entry_delete", args=[entry.pk]), **HTMX)
+    assert f"Delete {HOSTILE_SHOWN}?" in confirm.content.decode()
+    deleted = editor_client.post(reverse("editorial:entry_delete", args=[entry.pk]), **HTMX)
+    assert f"Deleted {HOSTILE_SHOWN}." in deleted.content.decode()
+    plain = editor_client.post(url, typed)
+    assert messages_of(plain) == [f"Added {HOSTILE_SHOWN}."]
+    assert "<b>" not in "".join(messages_of(plain))

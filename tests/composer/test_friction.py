@@ -51,5 +51,5 @@ def test_removing_an_empty_section_does_not_count_zero_entries(editor_client, is
     section = issue.sections.create(title="空栏目", position=3)
     response = editor_client.post(reverse("editorial:section_delete", args=[section.pk]), **HTMX)
     html = response.content.decode()
-    assert "Removed the empty section “空栏目”." in html
+    assert "Removed the empty section “<bdi>空栏目</bdi>”." in html
     assert "0 entries" not in html

@@ -36,7 +36,7 @@ def test_add_section_plain(editor_client, issue):
     section = Section.objects.get(title="开源项目")
     assert response.status_code == 302
     assert response["Location"] == f"{issue.get_composer_url()}#section-{section.pk}"
-    assert messages_of(response) == ["Added the section “开源项目”."]
+    assert messages_of(response) == ["Added the section “<bdi>开源项目</bdi>”."]
     assert titles(issue) == ["分布式系统", "云计算技术", "开源项目"]
 
 
@@ -104,7 +104,7 @@ def test_reorder_sections(editor_client, issue):
     assert titles(issue) == ["分布式系统", "云计算技术"]
     # What changed only: the notice and where the section is now, not the sections.
     assert 'id="composer-sections"' not in html
-    assert "Moved the section “云计算技术” to position 2." in html
+    assert "Moved the section “<bdi>云计算技术</bdi>” to position 2." in html
     assert response["HX-Reswap"] == "none"
     moved = json.loads(response["HX-Trigger-After-Settle"])["section-moved"]
     assert moved == {"section": second.pk, "position": 2, "focus": "down"}
@@ -135,7 +135,7 @@ def test_removing_a_section_with_entries_asks_first(editor_client, issue, mode):
     response = editor_client.get(url, **MODES[mode])
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Remove the section “分布式系统”?" in html
+    assert "Remove the section “<bdi>分布式系统</bdi>”?" in html
     assert "Its 2 entries go with it, with their comments." in html
     assert 'name="confirm" value="1"' in html
     assert is_full_page(response) == (mode != "htmx")
@@ -165,12 +165,12 @@ def test_confirmed_removal_then_undo(editor_client, issue):
     html = response.content.decode()
     assert titles(issue) == ["云计算技术"]
     assert Entry.objects.filter(section__issue=issue).count() == 2
-    assert "Removed the section “分布式系统” and its 2 entries." in html
+    assert "Removed the section “<bdi>分布式系统</bdi>” and its 2 entries." in html
     assert reverse("editorial:entry_restore", args=[event.pk]) in html
     assert_valid_fragment(html)
     response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]))
     assert response.status_code == 302
-    assert messages_of(response) == ["Restored the section “分布式系统”."]
+    assert messages_of(response) == ["Restored the section “<bdi>分布式系统</bdi>”."]
     assert entries_of(issue) == before
 
 
@@ -186,7 +186,7 @@ def test_undoing_a_removal_by_htmx_answers_with_the_section_only(editor_client, 
     assert 'id="composer-sections"' not in html
     assert 'data-hx-swap-oob="beforeend:#composer-sections"' in html
     assert f'id="section-{restored.pk}"' in html and html.count('class="composer-entry ') == 2
-    assert "Restored the section “分布式系统”." in html
+    assert "Restored the section “<bdi>分布式系统</bdi>”." in html
     assert response["HX-Reswap"] == "none"
     placed = json.loads(response["HX-Trigger-After-Settle"])["section-moved"]
     assert placed == {"section": restored.pk, "position": 1, "focus": "title"}
@@ -203,7 +203,7 @@ def test_confirmed_removal_plain_redirects_with_undo(editor_client, issue):
     event = AuditEvent.objects.get(action="section_delete")
     assert response["Location"] == f"{issue.get_composer_url()}?undo={event.pk}#composer-notice"
     page = editor_client.get(response["Location"]).content.decode()
-    assert "Removed the section “分布式系统” and its 2 entries." in page
+    assert "Removed the section “<bdi>分布式系统</bdi>” and its 2 entries." in page
 
 
 def test_sections_of_a_published_issue_stay(editor_client):

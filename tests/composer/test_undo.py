@@ -97,12 +97,12 @@ def test_the_undo_view_in_its_modes(editor_client, issue, editor, mode):
     if mode == "plain":
         response = editor_client.post(url)
         assert response.status_code == 302
-        assert messages_of(response) == ["Undone: edited an entry “改了”."]
+        assert messages_of(response) == ["Undone: <bdi>edited an entry</bdi> “<bdi>改了</bdi>”."]
     else:
         response = editor_client.post(url, **HTMX)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "Undone: edited an entry" in html
+        assert "Undone: <bdi>edited an entry</bdi>" in html
         # The card alone, in place of the one shown: not the sections.
         assert response["HX-Retarget"] == f"#entry-{entry.pk}"
         assert 'id="composer-sections"' not in html

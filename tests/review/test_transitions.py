@@ -46,7 +46,7 @@ def test_approve_plain_redirects_back_with_a_message(reviewer_client, issue_in_r
     assert response["Location"] == REVIEW
     assert refresh(entry).status == EntryStatus.APPROVED
     assert events("entry_approve").filter(entry=entry).count() == 1
-    assert messages_of(response) == [f"Approved: {entry.title}."]
+    assert messages_of(response) == [f"Approved: <bdi>{entry.title}</bdi>."]
 
 
 def test_approve_htmx_returns_the_fragment_and_signals_the_change(reviewer_client, issue_in_review):
