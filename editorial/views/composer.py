@@ -16,9 +16,10 @@ from editorial.audit import action_label
 from editorial.canonical import issue_to_markdown
 from editorial.canonical.store import issue_markdown, issue_to_data
 from editorial.forms import UrlCheckForm
-from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus
+from editorial.models import AuditEvent, EntryStatus, Issue, IssueStatus, Section
 from editorial.selectors.editorial import (
     composer_issue,
+    composer_section,
     duplicate_links,
     issue_history,
     sibling_sections,
@@ -322,6 +323,20 @@ def section_moved_response(request, moved, *, note: str, focus: str = ""):
     detail = {"section": moved.pk, "position": moved.position, "focus": focus}
     trigger_client_event(response, "section-moved", detail, after="settle")
     return changed(reswap(response, "none"), moved_section=moved.pk)
+
+
+def section_added_response(request, added: Section, *, note: str, partial: str = "restored"):
+    """htmx, after a section appeared (added, or its removal undone): the section with its
+    entries, not the others. Added at the end of the list (out of band) and put in its place by
+    the page with the event "section-moved" (the focus on its title), with the notice; the
+    partial "created" also empties the "add a section" form."""
+    section = composer_section(added.pk)
+    workflow.attach_entry_actions(open_menu_entries([section]), request.user)
+    context = section_context(request, section.issue, section, notice_text=note)
+    response = render_view(request, "editorial/section.html", context, partial=partial)
+    detail = {"section": section.pk, "position": section.position, "focus": "title"}
+    trigger_client_event(response, "section-moved", detail, after="settle")
+    return changed(reswap(response, "none"))
 
 
 def notice_error_response(request, issue: Issue, message: str, *, status=409):

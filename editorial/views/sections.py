@@ -1,4 +1,5 @@
-"""Sections in the composer: add, rename, reorder and remove (asking first when not empty)."""
+"""Sections in the composer: add, rename, reorder and remove (asking first when not empty). Each
+answers htmx with the section it changed, never the whole list of sections."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -11,13 +12,16 @@ from editorial import guards, services
 from editorial.bidi import sentence
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
+from editorial.selectors.editorial import composer_section
 from editorial.views.composer import (
     notice_error_response,
+    section_added_response,
     section_context,
     section_moved_response,
     sections_response,
 )
 from editorial.views.htmx import (
+    changed,
     editor_required,
     redirect_after_post,
     render_view,
@@ -55,12 +59,15 @@ def _composer_url(issue, anchor="") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _section_saved(request, issue, section, note: str):
-    """After a section was added or renamed: back to it on the composer (plain), or the
-    sections list with the note and the focus on it (htmx)."""
+def _section_renamed(request, issue, section, note: str):
+    """After a rename: back to the section on the composer (plain), or its header redrawn with
+    the focus on the new title, and the notice (htmx); its entries are not sent again."""
     if not wants_fragment(request):
         return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
-    return sections_response(request, issue, notice_text=note, focus_section=section.pk)
+    fresh = composer_section(section.pk)
+    context = section_context(request, issue, fresh, notice_text=note, focus_section=fresh.pk)
+    response = render_view(request, "editorial/section.html", context, partial="renamed")
+    return changed(reswap(retarget(response, f"#section-header-{fresh.pk}"), "outerHTML"))
 
 
 @editor_required
@@ -74,7 +81,10 @@ def section_create(request, year, number):
     )
     if section is not None:
         note = sentence(_("Added the section “%(title)s”."), title=section.title)
-        return _section_saved(request, issue, section, note)
+        if not wants_fragment(request):
+            url = _composer_url(issue, f"section-{section.pk}")
+            return redirect_after_post(request, url, note)
+        return section_added_response(request, section, note=note, partial="created")
     return _form_error(
         request,
         issue,
@@ -99,7 +109,7 @@ def section_rename(request, pk):
     )
     if renamed is not None:
         note = sentence(_("Renamed the section to “%(title)s”."), title=renamed.title)
-        return _section_saved(request, issue, renamed, note)
+        return _section_renamed(request, issue, renamed, note)
     return _form_error(
         request,
         issue,
@@ -182,13 +192,18 @@ def section_delete(request, pk):
         # counts them again under the lock and removes nothing if the number moved.
         counted = _confirmed_count(request.POST.get("confirm_entries"))
         event = services.section_delete(section, by=request.user, confirmed_entries=counted)
-    except services.SectionNotEmpty as changed:
+    except services.SectionNotEmpty as not_empty:
         return _confirm_delete(
-            request, issue, section, changed.count, status=409 if counted else 200
+            request, issue, section, not_empty.count, status=409 if counted else 200
         )
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
         url = reverse("editorial:composer", args=[issue.year, issue.number])
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
-    return sections_response(request, issue, undo_event=event)
+    if not issue.sections.exists():
+        return sections_response(request, issue, undo_event=event)  # the list says it is empty
+    # The section goes (out of band), the notice offers to undo; the others are not sent.
+    context = {"issue": issue, "undo_event": event, "removed_section": section.pk}
+    response = render_view(request, "editorial/section.html", context, partial="removed")
+    return changed(reswap(response, "none"))

@@ -7,17 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from editorial import services, workflow
+from editorial import services
 from editorial.audit import action_label
 from editorial.bidi import sentence
 from editorial.models import AuditEvent, Entry, Section
-from editorial.selectors.editorial import composer_entry, composer_section, prepare_entry
+from editorial.selectors.editorial import composer_entry, prepare_entry
 from editorial.services import history
 from editorial.views.composer import (
     entry_context,
     notice_error_response,
-    open_menu_entries,
-    section_context,
+    section_added_response,
     sections_response,
 )
 from editorial.views.entries import composer_url, moved_response
@@ -103,26 +102,16 @@ def restored_response(request, restored, *, note: str):
     place by the page with the events of a move ("entry-moved", "section-moved"), with the
     count and the notice."""
     if isinstance(restored, Section):
-        section = composer_section(restored.pk)
-        workflow.attach_entry_actions(open_menu_entries([section]), request.user)
-        context = section_context(request, section.issue, section, notice_text=note)
-        partial, template = "restored", "editorial/section.html"
-        event = "section-moved"
-        detail = {"section": section.pk, "position": section.position, "focus": "title"}
-    else:
-        entry = composer_entry(restored.pk)
-        count = Entry.objects.filter(section=entry.section_id).count()
-        context = entry_context(
-            request, entry, notice_text=note, counts=[(entry.section_id, count)]
-        )
-        partial, template = "restored", "editorial/entry.html"
-        event = "entry-moved"
-        detail = {
-            "entry": entry.pk,
-            "section": entry.section_id,
-            "position": entry.position,
-            "focus": "menu",
-        }
-    response = render_view(request, template, context, partial=partial)
-    trigger_client_event(response, event, detail, after="settle")
+        return section_added_response(request, restored, note=note)
+    entry = composer_entry(restored.pk)
+    count = Entry.objects.filter(section=entry.section_id).count()
+    context = entry_context(request, entry, notice_text=note, counts=[(entry.section_id, count)])
+    response = render_view(request, "editorial/entry.html", context, partial="restored")
+    detail = {
+        "entry": entry.pk,
+        "section": entry.section_id,
+        "position": entry.position,
+        "focus": "menu",
+    }
+    trigger_client_event(response, "entry-moved", detail, after="settle")
     return changed(reswap(response, "none"))

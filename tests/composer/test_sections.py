@@ -16,7 +16,7 @@ from tests.composer.conftest import (
     is_full_page,
     messages_of,
 )
-from tests.factories import make_published_issue
+from tests.factories import make_issue, make_published_issue
 
 
 def titles(issue) -> list[str]:
@@ -40,14 +40,28 @@ def test_add_section_plain(editor_client, issue):
     assert titles(issue) == ["分布式系统", "云计算技术", "开源项目"]
 
 
-def test_add_section_htmx_returns_the_list_with_focus_on_it(editor_client, issue):
+def other_sections_in(html, issue, *, but) -> list[int]:
+    """The ids of the issue's other sections (not `but`) that an answer carries."""
+    others = issue.sections.exclude(pk=but).values_list("pk", flat=True)
+    return [pk for pk in others if f'id="section-{pk}"' in html or f"entries-{pk}" in html]
+
+
+def test_add_section_htmx_answers_with_the_new_section_only(editor_client, issue):
     response = editor_client.post(create_url(issue), {"title": "开源项目"}, **HTMX)
     section = Section.objects.get(title="开源项目")
     html = response.content.decode()
     assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"
     assert json.loads(response["HX-Trigger"]) == {"issue-changed": {"source": "composer"}}
-    assert html.lstrip().startswith('<div id="composer-sections"')
-    assert f'id="section-title-{section.pk}" data-focus tabindex="-1"' in html
+    # The page puts it last (before the "add a section" form) and focuses its title.
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {
+        "section-moved": {"section": section.pk, "position": 3, "focus": "title"}
+    }
+    assert html.lstrip().startswith('<div data-hx-swap-oob="beforeend:#composer-sections">')
+    assert f'<section class="composer-section" id="section-{section.pk}"' in html
+    assert 'id="section-create-form" data-hx-swap-oob="true"' in html  # emptied
+    assert "Added the section “<bdi>开源项目</bdi>”." in html
+    assert other_sections_in(html, issue, but=section.pk) == []
     assert_valid_fragment(html)
 
 
@@ -85,8 +99,18 @@ def test_rename_plain_and_htmx(editor_client, issue):
     response = editor_client.post(url, {"title": "分布式"})
     assert response.status_code == 302 and titles(issue)[0] == "分布式"
     response = editor_client.post(url, {"title": "分布式架构"}, **HTMX)
-    assert response.status_code == 200 and "分布式架构" in response.content.decode()
-    assert titles(issue)[0] == "分布式架构"
+    html = response.content.decode()
+    assert response.status_code == 200 and titles(issue)[0] == "分布式架构"
+    # htmx: the header alone (title, count, tools), the focus on the new title; no entries.
+    assert response["HX-Retarget"] == f"#section-header-{section.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert html.lstrip().startswith(
+        f'<header class="composer-section__header" id="section-header-{section.pk}">'
+    )
+    assert f'id="section-title-{section.pk}" data-focus tabindex="-1">分布式架构</h2>' in html
+    assert "composer-entry" not in html and other_sections_in(html, issue, but=section.pk) == []
+    assert "Renamed the section to “<bdi>分布式架构</bdi>”." in html
+    assert_valid_fragment(html)
     refused = editor_client.post(url, {"title": "云计算技术"}, **HTMX)
     assert refused.status_code == 422
     assert refused["HX-Retarget"] == f"#rename-{section.pk}-form"
@@ -124,8 +148,26 @@ def test_an_empty_section_is_removed_at_once(editor_client, issue):
     editor_client.post(create_url(issue), {"title": "空栏目"})
     empty = Section.objects.get(title="空栏目")
     response = editor_client.post(reverse("editorial:section_delete", args=[empty.pk]), **HTMX)
+    html = response.content.decode()
     assert response.status_code == 200
     assert titles(issue) == ["分布式系统", "云计算技术"]
+    # htmx: the section goes out of band, the notice offers to undo; the others are not sent.
+    assert response["HX-Reswap"] == "none"
+    assert f'<div id="section-{empty.pk}" data-hx-swap-oob="delete"></div>' in html
+    event = AuditEvent.objects.get(action="section_delete")
+    assert reverse("editorial:entry_restore", args=[event.pk]) in html
+    assert other_sections_in(html, issue, but=empty.pk) == []
+    assert_valid_fragment(html)
+
+
+def test_removing_the_last_section_shows_the_empty_list(editor_client):
+    issue = make_issue(2024, 40, {"唯一栏目": []})
+    only = issue.sections.get()
+    response = editor_client.post(reverse("editorial:section_delete", args=[only.pk]), **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="composer-sections"')
+    assert "This issue has no sections yet" in html
+    assert_valid_fragment(html)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -167,6 +209,8 @@ def test_confirmed_removal_then_undo(editor_client, issue):
     assert Entry.objects.filter(section__issue=issue).count() == 2
     assert "Removed the section “<bdi>分布式系统</bdi>” and its 2 entries." in html
     assert reverse("editorial:entry_restore", args=[event.pk]) in html
+    assert f'id="section-{section.pk}" data-hx-swap-oob="delete"' in html
+    assert "composer-entry" not in html
     assert_valid_fragment(html)
     response = editor_client.post(reverse("editorial:entry_restore", args=[event.pk]))
     assert response.status_code == 302
