@@ -12,7 +12,6 @@ from editorial import guards, services
 from editorial.bidi import sentence
 from editorial.forms import MoveForm, SectionForm
 from editorial.models import Issue, Section
-from editorial.selectors.editorial import composer_section
 from editorial.views.composer import (
     notice_error_response,
     section_added_response,
@@ -64,7 +63,9 @@ def _section_renamed(request, issue, section, note: str):
     the focus on the new title, and the notice (htmx); its entries are not sent again."""
     if not wants_fragment(request):
         return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
-    fresh = composer_section(section.pk)
+    fresh = Section.objects.select_related("issue").get(pk=section.pk)
+    # The header shows how many entries the section holds, nothing of them: their ids suffice.
+    fresh.entries_list = list(fresh.entries.only("pk"))
     context = section_context(request, issue, fresh, notice_text=note, focus_section=fresh.pk)
     response = render_view(request, "editorial/section.html", context, partial="renamed")
     return changed(reswap(retarget(response, f"#section-header-{fresh.pk}"), "outerHTML"))
