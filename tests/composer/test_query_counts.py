@@ -100,3 +100,31 @@ def test_an_entry_save(issues, editor):
         entry.refresh_from_db()
         assert (entry.title, entry.version) == ("新标题", 2)
     assert counts[0] == counts[1] <= SAVE_BUDGET
+
+
+def answer_of(request) -> tuple[int, int]:
+    """(queries, bytes) of an htmx answer."""
+    with CaptureQueriesContext(connection) as queries:
+        response = request()
+    assert response.status_code == 200
+    return len(queries), len(response.content)
+
+
+def test_section_add_rename_and_remove_answer_the_same_at_10_and_500_entries(issues, editor):
+    """Each answers with the section it changed: the same queries and about the same bytes
+    (the titles and ids differ in length) whatever the issue holds."""
+    client = logged_in(editor)
+    answers = []
+    for issue in issues.values():
+        create = reverse("editorial:section_create", args=[issue.year, issue.number])
+        added = answer_of(lambda create=create: client.post(create, {"title": "新栏目"}, **HTMX))
+        first = issue.sections.get(position=1)  # 2 entries, or 100
+        rename = reverse("editorial:section_rename", args=[first.pk])
+        renamed = answer_of(lambda url=rename: client.post(url, {"title": "改名"}, **HTMX))
+        section = issue.sections.get(title="新栏目")
+        remove = reverse("editorial:section_delete", args=[section.pk])
+        removed = answer_of(lambda url=remove: client.post(url, **HTMX))
+        answers.append((added, renamed, removed))
+    for small, large in zip(*answers, strict=True):
+        assert small[0] == large[0]  # queries
+        assert large[1] < small[1] + 100 < 10_000  # bytes
