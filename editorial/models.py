@@ -105,8 +105,10 @@ class Issue(models.Model):
     def get_absolute_url(self):
         return reverse("reader:issue", args=[self.year, self.number])
 
-    def get_composer_url(self):
-        return reverse("editorial:composer", args=[self.year, self.number])
+    def get_composer_url(self, anchor: str = "") -> str:
+        """The issue's composer, at the element with the id `anchor` when one is given."""
+        url = reverse("editorial:composer", args=[self.year, self.number])
+        return f"{url}#{anchor}" if anchor else url
 
     @property
     def label(self) -> str:

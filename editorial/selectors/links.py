@@ -26,7 +26,7 @@ def _where(entry, now) -> str:
     if issue.status == IssueStatus.PUBLISHED and issue.published_at and issue.published_at <= now:
         anchor = f"#s{entry.section_index}-e{entry.entry_number}"
         return reverse("reader:issue", args=[issue.year, issue.number]) + anchor
-    return reverse("editorial:composer", args=[issue.year, issue.number]) + f"#entry-{entry.pk}"
+    return issue.get_composer_url(f"entry-{entry.pk}")
 
 
 def same_link_entries(keys: Iterable[str], *, now=None, shared=False) -> dict[str, list[Entry]]:

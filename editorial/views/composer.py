@@ -88,7 +88,7 @@ def sections_context(request, issue: Issue, **extra) -> dict:
         "version": issue.version,
         "sections": issue.sections_list,
         "editable": is_editable(issue),
-        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        "composer_url": issue.get_composer_url(),
         **CARD_DEFAULTS,
         **extra,
     }
@@ -113,7 +113,7 @@ def section_context(request, issue: Issue, section=None, **extra) -> dict:
         "issue": issue,
         "section": section,
         "editable": is_editable(issue),
-        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        "composer_url": issue.get_composer_url(),
         **CARD_DEFAULTS,
         **extra,
     }
@@ -130,7 +130,7 @@ def entry_context(request, entry, *, mode: str = "card", **extra) -> dict:
         "issue": issue,
         "editable": is_editable(issue),
         "sections": sibling_sections(issue) if mode == "move" else [],
-        "composer_url": reverse("editorial:composer", args=[issue.year, issue.number]),
+        "composer_url": issue.get_composer_url(),
         "mode": mode,
         **extra,
     }

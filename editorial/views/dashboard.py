@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
@@ -68,7 +67,7 @@ def issue_create(request):
             except ValidationError as error:
                 form.add_service_error(error)
             else:
-                url = reverse("editorial:composer", args=[issue.year, issue.number])
+                url = issue.get_composer_url()
                 if request.htmx:
                     return HttpResponseClientRedirect(url)
                 message = _("Issue %(label)s created.") % {"label": issue.label}

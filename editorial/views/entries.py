@@ -4,7 +4,6 @@ delete. Adding entries is in entry_add, undo in undo."""
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
@@ -33,12 +32,6 @@ from editorial.views.htmx import (
 from editorial.workflow import TransitionError
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def composer_url(issue, anchor: str = "") -> str:
-    """The issue's composer, at an element's id when `anchor` is given."""
-    url = reverse("editorial:composer", args=[issue.year, issue.number])
-    return f"{url}#{anchor}" if anchor else url
 
 
 def render_entry(request, entry: Entry, mode: str, *, status=200, **extra):
@@ -194,7 +187,7 @@ def _saved_response(request, saved: Entry):
     )
     if not wants_fragment(request):
         return redirect_after_post(
-            request, composer_url(saved.section.issue, f"entry-{saved.pk}"), note
+            request, saved.section.issue.get_composer_url(f"entry-{saved.pk}"), note
         )
     # The entry as the service saved it, read under the lock: only what the card adds to it.
     # (A save that changed nothing may leave an entry with changes requested, whose card shows
@@ -258,7 +251,7 @@ def entry_move(request, pk):
             section=moved.section.title,
         )
     if not wants_fragment(request):
-        return redirect_after_post(request, composer_url(issue, f"entry-{moved.pk}"), note)
+        return redirect_after_post(request, issue.get_composer_url(f"entry-{moved.pk}"), note)
     did_move = (moved.section_id, moved.position) != before
     return moved_response(
         request, moved, from_section=before[0], note=note, focus=focus, undoable=did_move
@@ -319,7 +312,7 @@ def entry_delete(request, pk):
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
-        url = reverse("editorial:composer", args=[issue.year, issue.number])
+        url = issue.get_composer_url()
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
     return removed_response(request, section_pk, undo_event=event)
 

@@ -11,7 +11,7 @@ from editorial.forms import EntryForm, QuickAddForm
 from editorial.models import Section
 from editorial.selectors.editorial import attach_same_links, composer_section
 from editorial.views.composer import duplicates_for, section_context
-from editorial.views.entries import FORM_METHODS, composer_url, entry_fields, live_section
+from editorial.views.entries import FORM_METHODS, entry_fields, live_section
 from editorial.views.htmx import (
     changed,
     editor_required,
@@ -102,7 +102,7 @@ def entry_create(request, pk):
             return _added_response(request, section, [created], quick=False)
         return redirect_after_post(
             request,
-            composer_url(section.issue, f"entry-{created.pk}"),
+            section.issue.get_composer_url(f"entry-{created.pk}"),
             sentence(_("Added “%(title)s”."), title=created.title),
         )
     return _section_form_error(request, section, "add_entry", "add_form", form)
@@ -125,6 +125,6 @@ def quick_add(request, pk):
         attach_same_links(created)
         message = _quick_add_note(created)
         return redirect_after_post(
-            request, composer_url(section.issue, f"section-{section.pk}"), message
+            request, section.issue.get_composer_url(f"section-{section.pk}"), message
         )
     return _section_form_error(request, section, "quick_add", "quick_form", form)

@@ -3,7 +3,6 @@ answers htmx with the section it changed, never the whole list of sections."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -53,16 +52,11 @@ def _form_error(request, issue, mode, *, section=None, form_name, form, target):
     return reswap(response, "outerHTML")
 
 
-def _composer_url(issue, anchor="") -> str:
-    url = reverse("editorial:composer", args=[issue.year, issue.number])
-    return f"{url}#{anchor}" if anchor else url
-
-
 def _section_renamed(request, issue, section, note: str):
     """After a rename: back to the section on the composer (plain), or its header redrawn with
     the focus on the new title, and the notice (htmx); its entries are not sent again."""
     if not wants_fragment(request):
-        return redirect_after_post(request, _composer_url(issue, f"section-{section.pk}"), note)
+        return redirect_after_post(request, issue.get_composer_url(f"section-{section.pk}"), note)
     fresh = Section.objects.select_related("issue").get(pk=section.pk)
     # The header shows how many entries the section holds, nothing of them: their ids suffice.
     fresh.entries_list = list(fresh.entries.only("pk"))
@@ -83,7 +77,7 @@ def section_create(request, year, number):
     if section is not None:
         note = sentence(_("Added the section “%(title)s”."), title=section.title)
         if not wants_fragment(request):
-            url = _composer_url(issue, f"section-{section.pk}")
+            url = issue.get_composer_url(f"section-{section.pk}")
             return redirect_after_post(request, url, note)
         return section_added_response(request, section, note=note, partial="created")
     return _form_error(
@@ -151,7 +145,7 @@ def section_move(request, pk):
             position=moved.position,
         )
     if not wants_fragment(request):
-        return redirect_after_post(request, _composer_url(issue, f"section-{moved.pk}"), note)
+        return redirect_after_post(request, issue.get_composer_url(f"section-{moved.pk}"), note)
     return section_moved_response(request, moved, note=note, focus=direction or "")
 
 
@@ -200,7 +194,7 @@ def section_delete(request, pk):
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
-        url = reverse("editorial:composer", args=[issue.year, issue.number])
+        url = issue.get_composer_url()
         return redirect_after_post(request, f"{url}?undo={event.pk}#composer-notice")
     if not issue.sections.exists():
         return sections_response(request, issue, undo_event=event)  # the list says it is empty

@@ -19,7 +19,7 @@ from editorial.views.composer import (
     section_added_response,
     sections_response,
 )
-from editorial.views.entries import composer_url, moved_response
+from editorial.views.entries import moved_response
 from editorial.views.htmx import (
     changed,
     editor_required,
@@ -51,7 +51,7 @@ def change_undo(request, event_pk):
         _("Undone: %(what)s “%(subject)s”."), what=action_label(event.action), subject=event.subject
     )
     if not wants_fragment(request):
-        return redirect_after_post(request, composer_url(issue, anchor), note)
+        return redirect_after_post(request, issue.get_composer_url(anchor), note)
     if event.action == "entry_move":
         # Back where it was: placed by the page, as after any move.
         response = moved_response(
@@ -92,7 +92,7 @@ def entry_restore(request, event_pk):
     except TransitionError as error:
         return notice_error_response(request, issue, error.message)
     if not wants_fragment(request):
-        return redirect_after_post(request, composer_url(issue, anchor), note)
+        return redirect_after_post(request, issue.get_composer_url(anchor), note)
     return restored_response(request, restored, note=note)
 
 
