@@ -114,15 +114,44 @@ def wait_until_handled(page, fragment, status=200):
     )
 
 
+class Held(list):
+    """The routes of the requests a test holds, in the order the page sent them."""
+
+    def __init__(self, page, pattern, method):
+        super().__init__()
+        self.page = page
+        self.matches = lambda request: (
+            bool(pattern.search(request.url)) and (request.method == method)
+        )
+        self.sent = 0  # such requests the page has sent (their route may come a moment later)
+        page.on("request", self._count)
+
+    def _count(self, request):
+        if self.matches(request):
+            self.sent += 1
+
+    def first(self):
+        """The first held route, once the page has sent the request: waits for the request
+        itself, then lets Playwright hand its route to the handler (its event follows the
+        request's, and a round trip to the page lets it be dispatched)."""
+        if not self.sent:
+            self.page.wait_for_event("request", self.matches, timeout=LIVE)
+        for _ in range(10):
+            if self:
+                return self[0]
+            self.page.evaluate("0")
+        raise AssertionError("the request was sent but its route never reached the test")
+
+
 @contextlib.contextmanager
 def holding(page, pattern, method="GET"):
-    """Hold the page's requests to `pattern` (of `method`; others pass) in the list yielded, for
-    the test to fetch and fulfil; on leaving, the rest go on as sent (and none is left hanging
-    when the test fails)."""
-    held = []
+    """Hold the page's requests to `pattern` (of `method`; others pass) in the Held yielded,
+    for the test to fetch and fulfil; on leaving, the rest go on as sent (and none is left
+    hanging when the test fails)."""
+    held = Held(page, pattern, method)
 
     def hold(route):
-        if route.request.method == method:
+        if held.matches(route.request):
             held.append(route)
         else:
             route.continue_()
@@ -131,19 +160,11 @@ def holding(page, pattern, method="GET"):
     try:
         yield held
     finally:
+        page.remove_listener("request", held._count)
         page.unroute(pattern, hold)
         for route in held:
             with contextlib.suppress(PlaywrightError):  # fulfilled by the test already
                 route.continue_()
-
-
-def first_held(page, held):
-    """Wait for the page to send a request the test holds; the first one."""
-    for _ in range(LIVE // 50):
-        if held:
-            return held[0]
-        page.wait_for_timeout(50)  # lets Playwright hand the route to the handler
-    raise AssertionError("the page sent no such request")
 
 
 def rename_as_colleague(title, new_title):
@@ -177,7 +198,7 @@ def test_a_poll_answered_before_the_editor_s_add_does_not_take_it_away(new_page,
         # A colleague's rename: the poll held now is answered with it, before Ed adds an
         # entry...
         rename_as_colleague("分布式系统 条目 2", "丽塔改的标题")
-        answer = first_held(ed, polls).fetch()
+        answer = polls.first().fetch()
         assert answer.status == 200
         add_entry(ed, "编辑自己的条目")
         expect(card(ed, "编辑自己的条目")).to_have_count(1)
@@ -199,7 +220,7 @@ def test_a_poll_answered_while_the_editor_s_add_runs_does_not_show_it_twice(new_
         add_entry(ed, "编辑自己的条目")
         # The add is saved, its answer held: the poll that comes meanwhile carries the new
         # entry.
-        answer = first_held(ed, adds).fetch()
+        answer = adds.first().fetch()
         assert Entry.objects.filter(title="编辑自己的条目").count() == 1
         wait_until_handled(ed, "/changes/")
         adds[0].fulfill(response=answer)
