@@ -92,13 +92,12 @@ def entry_submit(entry: Entry, *, by) -> Entry:
     return _set_entry_status(issue, entry, target, by=by, action="entry_submit")
 
 
-def _seen_version(version) -> int:
+def _form_int(value, field: str, message) -> int:
+    """A number a form carries; ValidationError {field: message} when it is not one."""
     try:
-        return int(version)
+        return int(value)
     except (TypeError, ValueError):
-        raise ValidationError(
-            {"version": _("An approval names the version it approves: reload the page.")}
-        ) from None
+        raise ValidationError({field: message}) from None
 
 
 @transaction.atomic
@@ -106,7 +105,8 @@ def entry_approve(entry: Entry, *, by, version: int) -> Entry:
     """submitted → approved, by a reviewer who did not write or change its current text
     (unless DIGEST_FOUR_EYES is off). `version` is the version the reviewer read: refused
     (TransitionError) if the text changed since; ValidationError if it is missing."""
-    version = _seen_version(version)
+    no_version = _("An approval names the version it approves: reload the page.")
+    version = _form_int(version, "version", no_version)
     issue, entry = lock_entry(entry)
     target = _entry_target(issue, entry, "approve")
     require(roles.is_reviewer(by), _("Only reviewers can approve entries."))
@@ -165,16 +165,6 @@ def _versions(versions) -> dict[int, int]:
         ) from None
 
 
-def _section_id(section) -> int:
-    """The form's section id; ValidationError when malformed."""
-    try:
-        return int(section)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            {"section": _("The approval form is damaged: reload the page.")}
-        ) from None
-
-
 @transaction.atomic
 def entries_approve_remaining(issue: Issue, *, by, versions, section=None) -> BulkApproval:
     """Approve every submitted entry of an issue in review that this reviewer may approve,
@@ -192,7 +182,8 @@ def entries_approve_remaining(issue: Issue, *, by, versions, section=None) -> Bu
         section__issue=issue, status=EntryStatus.SUBMITTED
     )
     if section is not None:
-        entries = entries.filter(section_id=_section_id(section))
+        damaged = _("The approval form is damaged: reload the page.")
+        entries = entries.filter(section_id=_form_int(section, "section", damaged))
     entries = list(entries.order_by("section__position", "position"))
     authors = text_authors(entries)
     result = BulkApproval()
