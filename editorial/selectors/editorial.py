@@ -39,6 +39,12 @@ def _entry_count(status: str) -> Count:
     return Count("sections__entries", filter=Q(sections__entries__status=status))
 
 
+def revision_exists(**filters) -> Exists:
+    """For annotate() on issues: whether the row's issue has a revision (matching `filters`;
+    published_at__lte=now: one readers see)."""
+    return Exists(Revision.objects.filter(issue=OuterRef("pk"), **filters))
+
+
 def dashboard_columns(now=None, published_limit: int = PUBLISHED_ON_DASHBOARD) -> DashboardColumns:
     """Every unpublished or scheduled issue and the latest published ones, in one query; each
     issue has .entries_total, .entry_counts [(status, label, n)] and .readable."""
@@ -55,8 +61,8 @@ def dashboard_columns(now=None, published_limit: int = PUBLISHED_ON_DASHBOARD) -
         )
         .annotate(
             entries_total=Count("sections__entries"),
-            readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
-            has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk"))),
+            readable=revision_exists(published_at__lte=now),
+            has_revision=revision_exists(),
             **counts,
         )
         .order_by("-year", "-number")
@@ -89,9 +95,8 @@ def previous_issue(year: int | None = None, number: int | None = None) -> Issue 
 
 
 def _prepare_entries(issue: Issue, sections) -> None:
-    """Link the prefetched objects both ways and add .comment_threads and .same_links; the
-    authors of the entries with changes requested (their card shows its
-    menu, which names them)."""
+    """Link the prefetched objects both ways and add .comment_threads and .same_links (the
+    author names come with the entries: with_author_names)."""
     entries = [entry for section in sections for entry in section.entries_list]
     threads = entry_threads(entries) if entries else {}
     attach_same_links(entries)
@@ -125,8 +130,8 @@ def composer_issue(year: int, number: int) -> Issue:
     issue = get_object_or_404(
         Issue.objects.annotate(
             version=Coalesce(Subquery(newest_event), 0),
-            readable=Exists(Revision.objects.filter(issue=OuterRef("pk"), published_at__lte=now)),
-            has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk"))),
+            readable=revision_exists(published_at__lte=now),
+            has_revision=revision_exists(),
         ).prefetch_related(
             Prefetch(
                 "sections",

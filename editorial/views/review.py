@@ -8,7 +8,6 @@ updated fragment (entries) or a page refresh (issues). A refused move changes no
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +18,10 @@ from django_htmx.http import HttpResponseClientRefresh
 from editorial import workflow
 from editorial.bidi import sentence
 from editorial.guards import get_or_vanished
-from editorial.models import Entry, Issue, Revision
+from editorial.models import Entry, Issue
 from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
 from editorial.selectors import review as selectors
+from editorial.selectors.editorial import revision_exists
 from editorial.services import comment_add
 from editorial.views.htmx import (
     changed,
@@ -118,9 +118,7 @@ def _review_context(request, issue, **extra):
 def review_issue(request, year: int, number: int):
     """The entries of one issue with their review controls and comments: all of them, or for
     a large issue one section at a time (?section=<pk>, an unknown one shows the default)."""
-    queryset = Issue.objects.annotate(
-        has_revision=Exists(Revision.objects.filter(issue=OuterRef("pk")))
-    )
+    queryset = Issue.objects.annotate(has_revision=revision_exists())
     issue = get_object_or_404(queryset, year=year, number=number)
     context = _review_context(request, issue)
     return render_view(request, "editorial/review/issue.html", context, partial="review")
