@@ -61,7 +61,9 @@ def test_a_large_issue_shows_its_first_section_and_the_navigation(reviewer_clien
     assert f'href="{review_url(issue, first.pk)}" aria-current="page">甲栏</a>' in nav
     assert f'href="{review_url(issue, second.pk)}">乙栏</a>' in nav
     assert nav.count(f"{per_section} awaiting review") == 2
-    assert f'href="{review_url(issue, second.pk)}" rel="next">Next section: 乙栏</a>' in nav
+    assert (
+        f'href="{review_url(issue, second.pk)}" rel="next">Next section: <bdi>乙栏</bdi></a>' in nav
+    )
     assert 'rel="prev"' not in nav
     # The counts are the whole issue's.
     assert f"{2 * per_section} entries: {2 * per_section} submitted" in html
@@ -74,7 +76,7 @@ def test_the_default_section_is_the_first_with_entries_awaiting_review(
     Entry.objects.filter(section=first).update(status=EntryStatus.APPROVED)
     html = reviewer_client.get(review_url(issue_in_review)).content.decode()
     assert shown_titles(html) == [second.title]
-    assert f'rel="prev">Previous section: {first.title}</a>' in html
+    assert f'rel="prev">Previous section: <bdi>{first.title}</bdi></a>' in html
     assert "0 awaiting review" in html
     # Nothing awaiting anywhere: the first section.
     Entry.objects.filter(section=second).update(status=EntryStatus.APPROVED)
@@ -119,7 +121,7 @@ def test_approve_all_on_a_section_page_approves_that_section_only(
     page = review_url(issue_in_review, second.pk)
     html = reviewer_client.get(page).content.decode()
     assert "Approve all remaining in this section</button>" in html
-    assert f"Every submitted entry of the section “{second.title}”" in html
+    assert f"Every submitted entry of the section “<bdi>{second.title}</bdi>”" in html
     shown = page_versions(html)
     assert sorted(shown) == sorted(
         f"{entry.pk}:{entry.version}" for entry in entries_of(issue_in_review)[2:]
