@@ -14,7 +14,7 @@ BOOTSTRAP_PYTHON := $(shell command -v python$(PYTHON_VERSION) 2>/dev/null || co
 help:
 	@echo "make run    set up, migrate, load the demo issue and accounts, serve on http://$(HOST):$(PORT)"
 	@echo "           (with the task worker that fetches saved pages beside it)"
-	@echo "make test   set up, lint with ruff and run the whole test suite"
+	@echo "make test   set up, lint (ruff, import contracts) and run the whole test suite"
 	@echo "make serve  production server (gunicorn) with the settings from the environment"
 	@echo "make bench  benchmarks; results in docs/performance.md"
 
@@ -44,7 +44,15 @@ migrate: install
 # straight from static/). Production uses `make serve` with settings from the environment.
 run demo: export DEBUG := 1
 
-demo: migrate
+# The development settings for `manage.py` commands typed by hand (createsuperuser,
+# export_issue, …): DEBUG on and a key of its own, written once, git-ignored; the settings read
+# it when present (digest/environment.py). Production has no .env: its environment says it all.
+.env: | $(VENV)/bin/python
+	@printf '# Development settings written by `make run` (git-ignored). Not for production.\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote .env (DEBUG=1 and a new SECRET_KEY) for manage.py in development"
+
+demo: migrate .env
 	$(MANAGE) load_demo
 
 # The task worker (page fetches for the inbox, link checks) runs beside the server and stops
@@ -54,9 +62,12 @@ run: demo
 	nice -n 10 $(MANAGE) db_worker & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# lint-imports checks the contracts in pyproject.toml: a door imports the record, never another
+# door, and the record never imports a door.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: install lint
 	$(VENV)/bin/pytest

@@ -9,7 +9,13 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digest.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from digest.environment import MissingSetting
+
+    try:
+        execute_from_command_line(sys.argv)
+    except MissingSetting as missing:
+        # What to set, on one line: a traceback would bury it.
+        sys.exit(f"digest: {missing}")
 
 
 if __name__ == "__main__":

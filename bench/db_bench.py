@@ -5,10 +5,10 @@ DATABASE_URL (SQLite or PostgreSQL):
   through the whole Django stack in-process (the test Client; no network, no browser);
 - queries: the number of SQL queries of every page at 10 and 500 entries;
 - archive: importing a 10,000-entry archive with the app's input rules, and exporting it;
-- search: the reader's search over that archive (bench/search_bench.py).
 """
 
 import argparse
+import gzip
 import io
 import random
 import tempfile
@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from bench.common import emit, migrate, setup_django, summary_ms, synthetic_issue
-from bench.search_bench import bench_search
 
 SIZES = (10, 500)
 SECTIONS = 5
@@ -126,6 +125,9 @@ def bench_editing(editor, issue, budget_s: float, rng: random.Random) -> dict:
 
 # Queries of every page.
 
+# What travels is compressed: the level of nginx's gzip_comp_level in docs/deploy.md.
+GZIP_LEVEL = 5
+
 
 def page_urls(published, working, first_entry) -> dict[str, tuple[str, str]]:
     """{page name: (who asks, url)}; who is "reader", "editor" or "reviewer"."""
@@ -153,7 +155,8 @@ def page_urls(published, working, first_entry) -> dict[str, tuple[str, str]]:
 
 def count_queries(clients: dict, urls: dict) -> dict:
     """Queries of each page with the cache emptied first and again warm; with the warm
-    request's size and server time."""
+    request's size (as the server writes it, and gzip-compressed as nginx sends it: level 5,
+    docs/deploy.md) and server time."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -173,6 +176,7 @@ def count_queries(clients: dict, urls: dict) -> dict:
             "cold": len(cold),
             "warm": len(warm),
             "bytes": len(response.content),
+            "gzip_bytes": len(gzip.compress(response.content, compresslevel=GZIP_LEVEL)),
             "ms": round(seconds * 1000, 1),
         }
     return counts
@@ -198,7 +202,7 @@ def bench_archive(issues: int, per_issue: int) -> dict:
     from django.core.management import call_command
 
     from editorial.canonical import issue_to_markdown
-    from editorial.canonical.store import parse_markdown, store_issue
+    from editorial.store import parse_markdown, store_issue
 
     files = [
         issue_to_markdown(synthetic_issue(1990 + n // 50, n % 50 + 1, sections=5, per_section=20))
@@ -245,7 +249,7 @@ def main():
     # Production settings name static files by their hash, so pages need the manifest.
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from editorial.canonical.store import store_issue
+    from editorial.store import store_issue
 
     rng = random.Random(20261128)
     editor, reviewer = make_users()
@@ -262,7 +266,6 @@ def main():
     queries = bench_queries(editor, reviewer, worlds)
     editing = bench_editing(editor, worlds[500][1], options.budget, rng)
     archive = bench_archive(options.archive_issues, 100)
-    search = bench_search(options.budget / 5)
     emit(
         {
             "vendor": connection.vendor,
@@ -270,7 +273,6 @@ def main():
             "editing": editing,
             "queries": queries,
             "archive": archive,
-            "search": search,
         }
     )
 

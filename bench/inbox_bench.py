@@ -105,7 +105,7 @@ def page_times(port: int, cookie: str) -> list[float]:
 
 def twenty_fetches(remote: SlowRemote, done: threading.Event) -> int:
     """Fetch twenty slow pages at once, again and again, until `done`; how many finished."""
-    from editorial.fetching import fetch_page
+    from editorial.inbox.fetching import fetch_page
 
     finished = 0
     with ThreadPoolExecutor(max_workers=FETCHES_AT_ONCE) as pool:
@@ -126,7 +126,7 @@ def main():
 
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     user = make_user("editor", username="bench-editor")

@@ -40,7 +40,7 @@ def prepare() -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from editorial.canonical.store import store_issue
+    from editorial.store import store_issue
 
     for number in range(1, EARLIER_ISSUES + 1):
         store_issue(synthetic_issue(YEAR - 1, number, sections=4, per_section=5))
@@ -150,8 +150,10 @@ def server_errors(log: str) -> dict[str, int]:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
+    # The side-by-side comparison of the reader's goal: one gunicorn of 2 workers × 2 threads,
+    # wrk with 1 thread and 8 connections.
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--log", required=True)
     options = parser.parse_args()
     page_bytes = prepare()
@@ -164,7 +166,12 @@ def main():
     }
     # No worker replaced in the middle of a row: a fresh worker starts without the pages in its
     # local-memory cache, which a run of a few seconds would count against the page.
-    env = {**os.environ, "GUNICORN_MAX_REQUESTS": "0"}
+    env = {
+        **os.environ,
+        "GUNICORN_MAX_REQUESTS": "0",
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "2"),
+    }
     results = {}
 
     # Rendered every time: a page cache timeout of 0 keeps no response and no article (a
@@ -190,7 +197,7 @@ def main():
                     "static": run_wrk(port, STATIC, **load),
                 }
             )
-        workers = env.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+        workers = env["WEB_CONCURRENCY"]
 
     ratios = {
         name: [r[name]["requests_per_s"] / r["static"]["requests_per_s"] for r in rounds]

@@ -6,6 +6,7 @@ BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres). The de
 db.sqlite3 is never touched. Without PostgreSQL the report says so and has SQLite numbers only.
 """
 
+import argparse
 import datetime
 import os
 import platform
@@ -52,7 +53,8 @@ def machine() -> dict:
     if release.exists():
         for line in release.read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
-                os_name = f"{line.split('=', 1)[1].strip('"')}, Linux {platform.release()}"
+                pretty = line.split("=", 1)[1].strip('"')
+                os_name = f"{pretty}, Linux {platform.release()}"
     return {
         "CPU": cpu,
         "cores": str(os.cpu_count()),
@@ -71,6 +73,23 @@ def log(message: str) -> None:
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--only",
+        choices=["fetch-limits"],
+        help="run this part only and put its section into docs/performance.md in place of the "
+        "section there (the rest of the file is kept as it was)",
+    )
+    if parser.parse_args().only:
+        log("inbox poll and fetch deadlines only")
+        results = run_fetch_limits()
+        results["measured_alone"] = datetime.datetime.now(datetime.UTC).strftime(
+            "%Y-%m-%d %H:%M UTC"
+        )
+        section = report.fetch_limits_section(results)
+        OUTPUT.write_text(report.replace_section(OUTPUT.read_text(encoding="utf-8"), section))
+        log(f"wrote its section into {OUTPUT.relative_to(ROOT)}")
+        return
     started = time.monotonic()
     ensure_wrk()
     facts = machine()
@@ -82,6 +101,8 @@ def main():
 
     log("format: export and import of 10,000 entries")
     results["format"] = run_module("format_bench", dict(os.environ, PYTHONPATH=str(ROOT)))
+    log("inbox poll (Chromium, 100 links being fetched) and fetch deadlines under a drip")
+    results["fetch_limits"] = run_fetch_limits()
 
     databases = ["SQLite"] + (["PostgreSQL"] if problem is None else [])
     for name in databases:
@@ -106,6 +127,24 @@ def fresh_database(name: str):
             yield sqlite_url(folder), folder
 
 
+def run_fetch_limits() -> dict:
+    """The inbox page's poll from one tab, and the fetch's deadlines (neither depends on the
+    database: both run once, on SQLite)."""
+    with fresh_database("SQLite") as (url, folder):
+        # The browser speaks plain HTTP to gunicorn: no redirect to HTTPS, cookies without
+        # Secure, and the poll's POST is of the origin it is sent from (CSRF's origin check).
+        plain_http = {
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+        }
+        env = production_env(url, folder, **plain_http)
+        log_file = str(folder / "gunicorn.log")
+        poll = run_module("inbox_poll_bench", env, "--log", log_file, timeout=900)
+        deadline = run_module("deadline_bench", production_env(url, folder), timeout=600)
+    return {"poll": poll, "deadline": deadline}
+
+
 def run_database(name: str) -> dict:
     """The reader throughput, then editing, queries and the archive, each on a new database."""
     log(f"{name}: reader throughput (gunicorn + wrk)")
@@ -117,9 +156,26 @@ def run_database(name: str) -> dict:
         database = run_module("db_bench", production_env(url, folder), timeout=600)
     log(f"{name}: inbox (saving, serving while pages are fetched)")
     with fresh_database(name) as (url, folder):
-        env = production_env(url, folder, DIGEST_FETCH_ALLOWED_ADDRESSES="127.0.0.1")
+        env = production_env(
+            url,
+            folder,
+            DIGEST_FETCH_ALLOWED_ADDRESSES="127.0.0.1",
+            DIGEST_FETCH_ALLOWED_PORTS="1-65535",  # the slow page server listens on any port
+        )
         inbox = run_module("inbox_bench", env, "--log", str(folder / "gunicorn.log"))
-    return {"reader": reader, **database, "inbox": inbox}
+    log(f"{name}: sending an issue to 10,000 subscribers")
+    with fresh_database(name) as (url, folder):
+        mail = run_module(
+            "mail_bench",
+            production_env(url, folder),
+            "--log",
+            str(folder / "gunicorn.log"),
+            timeout=3600,
+        )
+    log(f"{name}: search over 100,000 entries")
+    with fresh_database(name) as (url, folder):
+        search = run_module("search_bench", production_env(url, folder), timeout=1800)
+    return {"reader": reader, **database, "inbox": inbox, "search": search, "mail": mail}
 
 
 if __name__ == "__main__":

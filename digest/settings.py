@@ -1,15 +1,19 @@
-"""Settings for digest, read from the environment (see README.md, "Configuration")."""
+"""Settings for digest, read from the environment (see README.md, "Configuration"), and in
+development from the `.env` file that `make run` writes (digest/environment.py)."""
 
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from digest.environment import MissingSetting, read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+read_env_file(BASE_DIR / ".env")
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -23,13 +27,29 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_ports(name: str, default: str) -> frozenset[int]:
+    """Ports and ranges, "80,443" or "80,443,8000-8100"; MissingSetting if one is not."""
+    ports = set()
+    for item in env_list(name, default):
+        low, _dash, high = item.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise MissingSetting(f"{name}: {item!r} is not a port or a range of ports") from None
+        if not 1 <= first <= last <= 65535:
+            raise MissingSetting(f"{name}: {item!r} is not within 1-65535")
+        ports.update(range(first, last + 1))
+    return frozenset(ports)
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY in the environment (or DEBUG=1 for development)."
+        raise MissingSetting(
+            "SECRET_KEY is not set: set it in the environment (or DEBUG=1 for development;"
+            " `make run` writes a development .env)."
         )
     SECRET_KEY = "development-only-not-secret"  # noqa: S105 - only ever used with DEBUG on
 
@@ -53,15 +73,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a request with a NUL in a parameter or an unknown charset is answered 400 before
+    # Sees every response last: "private, no-store" on all but reader pages and what says it
+    # is public (editorial/middleware/private.py).
+    "editorial.middleware.private.PrivateResponseMiddleware",
+    # Then: a request with a NUL in a parameter or an unknown charset is answered 400 before
     # anything (CSRF, sessions, views) parses it.
-    "editorial.middleware_requests.MalformedRequestMiddleware",
+    "editorial.middleware.requests.MalformedRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous reader pages are answered here, before sessions, auth, CSRF and locale.
-    "editorial.reader_cache.ReaderPageCacheMiddleware",
+    "editorial.reader.cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "editorial.middleware.LanguageMiddleware",
+    "editorial.middleware.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,7 +99,7 @@ MIDDLEWARE = [
 # Every authenticate() (the login page, the admin's login) passes django-axes first.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "editorial.auth_backends.PermissionsBackend",  # permissions in one query (no sign-in)
+    "editorial.accounts.backends.PermissionsBackend",  # permissions in one query (no sign-in)
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -129,8 +152,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An accelerator, never a dependency: a failing Redis is a miss, with a warning
+            # (editorial/reader/cache_backend.py). Short socket timeouts make a slow Redis a miss
+            # too.
+            "BACKEND": "editorial.reader.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+            },
             # Servers sharing one Redis share a prefix; something else on it takes another.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "digest"),
         }
@@ -150,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A stale token on an htmx request keeps the page and its text (views/accounts.py).
+CSRF_FAILURE_VIEW = "editorial.accounts.views.csrf_failure"
 LOGIN_REDIRECT_URL = "editorial:dashboard"
 LOGOUT_REDIRECT_URL = "reader:latest"
 
@@ -218,6 +250,21 @@ LOGGING = {
 
 # The product's own settings.
 DIGEST_PUBLICATION = os.environ.get("DIGEST_PUBLICATION", "云计算技术动态")
+# The site's public address (scheme and host, no path): every absolute link and id in the feed,
+# and the WeChat copy's 阅读原文 address (later the mail), is made from it, never from a
+# request's Host header.
+# Required in production: missing, `manage.py check`, `migrate` (so `make serve`) and
+# `runserver` stop with one line saying so (editorial/checks.py); development has a default.
+DIGEST_SITE_URL = os.environ.get("DIGEST_SITE_URL", "").strip().rstrip("/") or (
+    "http://127.0.0.1:8000" if DEBUG else ""
+)
+# The host in the feed's ids (tag:HOST,YEAR:issue/YEAR/NUMBER). It defaults to the host of
+# DIGEST_SITE_URL; when the site moves to another domain, set it to the old host, so that no id
+# changes (feed readers would show every issue again).
+DIGEST_FEED_ID_HOST = (
+    os.environ.get("DIGEST_FEED_ID_HOST", "")
+    or (DIGEST_SITE_URL.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0])
+)
 # The language the digest's content is written in (HTML lang of titles and summaries).
 DIGEST_CONTENT_LANGUAGE = os.environ.get("DIGEST_CONTENT_LANGUAGE", "zh-Hans")
 # Four eyes: a reviewer may not approve an entry whose current title, URL or summary they wrote
@@ -228,11 +275,15 @@ DIGEST_PAGE_CACHE_SECONDS = int(os.environ.get("DIGEST_PAGE_CACHE_SECONDS", "600
 # Seconds the rendered contents of a published revision stay in the cache. A revision never
 # changes, so this only bounds the memory: it is rendered again only after it fell out.
 DIGEST_REVISION_CACHE_SECONDS = int(os.environ.get("DIGEST_REVISION_CACHE_SECONDS", "604800"))
-# The publication state, asked by every anonymous reader request, is read on a connection kept
-# for it per thread and kept in memory between changes (PostgreSQL: each app process listens for
-# changes to the revisions; SQLite: PRAGMA data_version), instead of costing a connection, a
-# round trip or a query per request (editorial/state_connection.py).
-DIGEST_READER_STATE_KEPT = env_bool("DIGEST_READER_STATE_KEPT", True)
+# The publication state, asked by every anonymous reader request, is kept by each app process
+# this many seconds (or until the next scheduled time) before one query reads it again: a
+# publication reaches every app server within it (editorial/reader/state.py). 0: every request.
+DIGEST_READER_STATE_SECONDS = float(os.environ.get("DIGEST_READER_STATE_SECONDS", "1"))
+# A rendered reader page larger than this is not kept in the cache (it is rendered each time).
+DIGEST_PAGE_CACHE_MAX_BYTES = int(os.environ.get("DIGEST_PAGE_CACHE_MAX_BYTES", str(8 * 2**20)))
+# While the cache (Redis) fails, it is left alone this many seconds before it is tried again,
+# and its failure is logged once per such interval (editorial/reader/cache_backend.py).
+DIGEST_CACHE_RETRY_SECONDS = float(os.environ.get("DIGEST_CACHE_RETRY_SECONDS", "5"))
 # Shared caches (nginx, a CDN) may keep an anonymous reader page this many seconds without
 # asking again (s-maxage), then serve it stale for up to DIGEST_READER_STALE_SECONDS more while
 # they fetch a fresh copy (stale-while-revalidate). A correction reaches readers behind such a
@@ -241,7 +292,8 @@ DIGEST_READER_SHARED_MAX_AGE = int(os.environ.get("DIGEST_READER_SHARED_MAX_AGE"
 DIGEST_READER_STALE_SECONDS = int(os.environ.get("DIGEST_READER_STALE_SECONDS", "30"))
 # How many reverse proxies (nginx, a load balancer) stand in front of the app servers and add
 # to X-Forwarded-For; 0 means clients connect directly. The login throttle counts by the
-# address the outermost proxy saw.
+# address the outermost proxy saw, read as an address
+# (editorial.clients.client_address).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name
 # (as the login form normalises it) from one client address, that pair is locked out for
@@ -250,9 +302,9 @@ TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "editorial.login_names.throttle_username"
-AXES_CLIENT_IP_CALLABLE = "editorial.login_names.client_address"
-AXES_LOCKOUT_CALLABLE = "editorial.views.accounts.locked_out"
+AXES_USERNAME_CALLABLE = "editorial.accounts.login_names.throttle_username"
+AXES_CLIENT_IP_CALLABLE = "editorial.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "editorial.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -263,9 +315,83 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Fetching pages (inbox, link check): only public addresses are reached. The addresses listed
 # here are reachable anyway; tests list the loopback servers they start. Empty in production.
 DIGEST_FETCH_ALLOWED_ADDRESSES = env_list("DIGEST_FETCH_ALLOWED_ADDRESSES")
-# Seconds to connect, and for the whole fetch of one page including redirects.
+# The ports a fetch may connect to: the web's own, unless widened ("80,443,8080"; tests widen
+# it to their loopback servers' ports). A link to :22 or :6379 of a public host is refused.
+DIGEST_FETCH_ALLOWED_PORTS = env_ports("DIGEST_FETCH_ALLOWED_PORTS", "80,443")
+# Seconds to look a host name up, to connect, and for the whole fetch of one page including
+# redirects (the first two are waited for within the third).
+DIGEST_FETCH_DNS_TIMEOUT = float(os.environ.get("DIGEST_FETCH_DNS_TIMEOUT", "3"))
 DIGEST_FETCH_CONNECT_TIMEOUT = float(os.environ.get("DIGEST_FETCH_CONNECT_TIMEOUT", "3"))
 DIGEST_FETCH_TOTAL_TIMEOUT = float(os.environ.get("DIGEST_FETCH_TOTAL_TIMEOUT", "10"))
+
+# Email (README, "Email"): readers' subscriptions, each issue's mail, the team's notices.
+# DIGEST_EMAIL_PROVIDER picks how mail leaves: "smtp" (Django's SMTP backend, EMAIL_HOST and the
+# rest below), "file" (each mail a file under var/mail/, git-ignored: development needs no mail
+# server), "console", or the name of any provider django-anymail supports ("amazon_ses",
+# "mailgun", "postmark", "sendgrid", …), configured by ANYMAIL_* variables (ANYMAIL_MAILGUN_API_KEY
+# becomes ANYMAIL["MAILGUN_API_KEY"]).
+DIGEST_EMAIL_PROVIDER = os.environ.get("DIGEST_EMAIL_PROVIDER", "file" if DEBUG else "smtp")
+_MAIL_OPTIONS = {
+    "smtp": {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),  # STARTTLS, usually on port 587
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),  # TLS from the start, usually on port 465
+        "timeout": float(os.environ.get("EMAIL_TIMEOUT", "30")),  # seconds per SMTP operation
+    },
+    "file": {"file_path": BASE_DIR / "var" / "mail"},
+}
+MAILERS = {
+    "default": {
+        "BACKEND": {
+            "smtp": "django.core.mail.backends.smtp.EmailBackend",
+            "file": "django.core.mail.backends.filebased.EmailBackend",
+            "console": "django.core.mail.backends.console.EmailBackend",
+        }.get(DIGEST_EMAIL_PROVIDER, f"anymail.backends.{DIGEST_EMAIL_PROVIDER}.EmailBackend"),
+        "OPTIONS": _MAIL_OPTIONS.get(DIGEST_EMAIL_PROVIDER, {}),
+    }
+}
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+# Who the mail is from, where replies go, and the address of the mailto: unsubscribe (optional:
+# the one-click https link is always there; a mailbox someone reads makes the mailto: useful).
+DEFAULT_FROM_EMAIL = os.environ.get("DIGEST_MAIL_FROM", "云计算技术动态 <digest@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DIGEST_MAIL_REPLY_TO = os.environ.get("DIGEST_MAIL_REPLY_TO", "")
+DIGEST_MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("DIGEST_MAIL_UNSUBSCRIBE_ADDRESS", "")
+# Subscribing (README, "Subscribing"): one mail about a subscription per address in this many
+# seconds (a confirmation asked for again, or the "already subscribed" notice), whatever the
+# cache does; and at most DIGEST_SUBSCRIBE_CLIENT_LIMIT asks from one client address per
+# DIGEST_SUBSCRIBE_CLIENT_WINDOW seconds (counted in the cache; with the cache down, not
+# counted: editorial/subscribers/throttle.py says why).
+DIGEST_SUBSCRIBE_MAIL_INTERVAL = int(os.environ.get("DIGEST_SUBSCRIBE_MAIL_INTERVAL", "900"))
+DIGEST_SUBSCRIBE_CLIENT_LIMIT = int(os.environ.get("DIGEST_SUBSCRIBE_CLIENT_LIMIT", "10"))
+DIGEST_SUBSCRIBE_CLIENT_WINDOW = int(os.environ.get("DIGEST_SUBSCRIBE_CLIENT_WINDOW", "3600"))
+# Sending an issue (README, "Sending"): at most DIGEST_MAIL_RATE messages a second in all and
+# DIGEST_MAIL_DOMAIN_RATE a minute to one receiving domain (some providers refuse senders that
+# go faster: "550 Connection frequency limited"); 0 = no limit. DIGEST_MAIL_BATCH messages go
+# over one SMTP connection. A delivery claimed by a worker that stopped answering for
+# DIGEST_MAIL_CLAIM_TIMEOUT seconds is sent again, with the same Message-ID. A temporary refusal
+# (4xx) waits DIGEST_MAIL_RETRY_SECONDS, doubled at each attempt, and fails after
+# DIGEST_MAIL_MAX_ATTEMPTS. DIGEST_MAIL_SOFT_BOUNCES soft bounces in a row suppress an address.
+DIGEST_MAIL_RATE = float(os.environ.get("DIGEST_MAIL_RATE", "10"))
+DIGEST_MAIL_DOMAIN_RATE = float(os.environ.get("DIGEST_MAIL_DOMAIN_RATE", "60"))
+DIGEST_MAIL_BATCH = int(os.environ.get("DIGEST_MAIL_BATCH", "50"))
+DIGEST_MAIL_CLAIM_TIMEOUT = float(os.environ.get("DIGEST_MAIL_CLAIM_TIMEOUT", "900"))
+DIGEST_MAIL_RETRY_SECONDS = float(os.environ.get("DIGEST_MAIL_RETRY_SECONDS", "60"))
+DIGEST_MAIL_MAX_ATTEMPTS = int(os.environ.get("DIGEST_MAIL_MAX_ATTEMPTS", "6"))
+DIGEST_MAIL_SOFT_BOUNCES = int(os.environ.get("DIGEST_MAIL_SOFT_BOUNCES", "3"))
+# A mailing being sent whose worker has said nothing for this many seconds (killed, its machine
+# lost; a working one says so at least every DIGEST_MAIL_HEARTBEAT_SECONDS) is given a worker
+# again when someone looks at its page: the deliveries its worker held go out once their claim
+# times out (DIGEST_MAIL_CLAIM_TIMEOUT), the rest at once.
+DIGEST_MAIL_HEARTBEAT_SECONDS = float(os.environ.get("DIGEST_MAIL_HEARTBEAT_SECONDS", "30"))
+DIGEST_MAIL_STALL_SECONDS = float(os.environ.get("DIGEST_MAIL_STALL_SECONDS", "120"))
 
 # The optional summary draft: an OpenAI-compatible chat-completions endpoint, its model and key.
 # The "draft a summary" button appears only when the URL and the model are set.

@@ -1,4 +1,4 @@
-"""`make screenshots`: take docs/composer-desk.png and docs/composer-phone.png again.
+"""`make screenshots`: take the screenshots in docs/ again: the composer, and the WeChat copy.
 
 A throwaway SQLite database in a temporary folder gets the demo accounts (load_demo) and the
 real issue 2024/32 from ../shared/samples/2024-32.md as a draft (or, without the sample, the demo
@@ -8,6 +8,11 @@ composer in the default interface language:
 
 - desk: a 1280 × 900 CSS px window, what is on screen when the composer opens;
 - phone: a 390 × 844 CSS px window at device scale 2 with touch, the first screen.
+
+Then the issue's WeChat copy: its page on the desk, in the light and the dark colour scheme
+(wechat-desk.png, wechat-desk-dark.png), and the copied HTML alone at WeChat's width, 375 CSS px
+(wechat-phone.png, the whole article), and the same as WeChat's dark mode shows it, simulated by
+inverting the page's lightness and keeping its hues (wechat-phone-dark.png).
 
 The Chinese text needs a CJK font (Debian: fonts-noto-cjk); without one Chromium draws boxes, so
 the script refuses to run. The project's own database (db.sqlite3) is never touched.
@@ -68,7 +73,13 @@ def wait_until_serving(url: str, server: subprocess.Popen) -> None:
     raise SystemExit(f"the development server did not answer at {url}")
 
 
-def photograph(browser, base_url: str, composer: str, name: str, options: dict) -> None:
+WECHAT_WIDTH = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2}
+# WeChat's dark mode recolours an article for its dark page; inverting lightness while keeping
+# hues is the closest a browser comes to it.
+WECHAT_DARK = "html { background: #ffffff; filter: invert(1) hue-rotate(180deg); }"
+
+
+def logged_in_page(browser, base_url: str, options: dict):
     context = browser.new_context(base_url=base_url, timezone_id="Asia/Shanghai", **options)
     page = context.new_page()
     page.goto("/accounts/login/")
@@ -76,13 +87,36 @@ def photograph(browser, base_url: str, composer: str, name: str, options: dict) 
     page.locator("input[name=password]").fill(EDITOR[1])
     page.locator("form button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    page.goto(composer)
-    page.locator(".composer-entry").first.wait_for()
+    return page
+
+
+def save(page, name: str, *, full_page: bool = False) -> None:
     page.evaluate("document.fonts.ready")
     target = ROOT / "docs" / name
-    page.screenshot(path=str(target))
+    page.screenshot(path=str(target), full_page=full_page)
     print(f"wrote {target.relative_to(ROOT)}")
-    context.close()
+    page.context.close()
+
+
+def photograph(browser, base_url: str, composer: str, name: str, options: dict) -> None:
+    page = logged_in_page(browser, base_url, options)
+    page.goto(composer)
+    page.locator(".composer-entry").first.wait_for()
+    save(page, name)
+
+
+def photograph_wechat(browser, base_url: str, issue: str) -> None:
+    for scheme, name in (("light", "wechat-desk.png"), ("dark", "wechat-desk-dark.png")):
+        page = logged_in_page(browser, base_url, {**DESK, "color_scheme": scheme})
+        page.goto(issue + "wechat/")
+        page.frame_locator("iframe").locator("h1").wait_for()
+        save(page, name)
+    for dark, name in ((False, "wechat-phone.png"), (True, "wechat-phone-dark.png")):
+        page = logged_in_page(browser, base_url, WECHAT_WIDTH)
+        page.goto(issue + "wechat.html")
+        if dark:
+            page.add_style_tag(content=WECHAT_DARK)
+        save(page, name, full_page=True)
 
 
 def main() -> None:
@@ -122,6 +156,7 @@ def main() -> None:
                 )
                 photograph(browser, base_url, composer, "composer-desk.png", DESK)
                 photograph(browser, base_url, composer, "composer-phone.png", PHONE)
+                photograph_wechat(browser, base_url, composer)
                 browser.close()
         finally:
             server.terminate()

@@ -11,20 +11,26 @@ import zipfile
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import router, transaction
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from editorial import services, workflow
-from editorial.admin_forms import EntryForm, IssueAddForm, SectionForm
-from editorial.canonical.store import issue_markdown
-from editorial.guards import TransitionError
+from editorial.admin_forms import (
+    EntryForm,
+    IssueAddForm,
+    IssueChangeForm,
+    ReadOnlyRowForm,
+    SectionForm,
+    ServiceForm,
+)
 from editorial.models import AuditEvent, Comment, Entry, Issue, IssueStatus, Revision, Section
-
-REFUSALS = (TransitionError, PermissionDenied, ValidationError)
+from editorial.store import issue_markdown
+from editorial.workflow.guards import REFUSALS, TransitionError
 
 
 def _frozen(issue) -> bool:
@@ -53,28 +59,67 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ServiceModelAdmin(admin.ModelAdmin):
     """Saves through the form's service (editorial.admin_forms); no bulk delete, which would
-    go around the services."""
+    go around the services.
+
+    A page is saved whole or not at all. Its form's service writes (and audits) while the form
+    validates, so that a refusal reads as a form error; Django validates the inlines after it,
+    and saves only when everything validated, all inside the transaction changeform_view holds.
+    A page drawn again in answer to a post is one where something did not validate: that
+    transaction is then rolled back, the service's row and its audit row with it.
+    """
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if not issubclass(form, ServiceForm):
+            # A plain model form would save the object around the services.
+            raise ImproperlyConfigured(f"{type(self).__name__}: its forms must be ServiceForms")
         return type(form.__name__, (form,), {"request": request})
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if request.method == "POST":
+            # Not saved: the form, its service or an inline refused. Roll back the atomic block
+            # of changeform_view (the innermost here), so that nothing of this post stays; the
+            # page itself is rendered after it, from what the database holds.
+            transaction.set_rollback(True, using=router.db_for_write(self.model))
+        return response
+
     def save_model(self, request, obj, form, change):
-        if form.result is not None:
+        # An issue's change page has no service form (nothing on it is editable): no result.
+        if getattr(form, "result", None) is not None:
             obj.pk = form.result.pk
             obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        pass  # inlines here are read-only
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        # The inlines are read-only lists (no editable field, no add, no delete): saved
+        # uncommitted, a formset writes nothing and still lists what it would have added,
+        # changed and deleted (nothing), which the admin's history message reads.
+        formset.save(commit=False)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # A removal the service refuses (the last entry of an issue in review) is rolled back
+        # by the admin's transaction; the refusal is said on the object's page, not a 500.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (TransitionError, ValidationError) as error:
+            self.message_user(request, _refusal_text(error), messages.ERROR)
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(url)
+
 
 class SectionInline(admin.TabularInline):
     model = Section
+    form = ReadOnlyRowForm
     fields = ["title", "position", "entries_link"]
     readonly_fields = fields
     extra = 0
@@ -92,6 +137,7 @@ class SectionInline(admin.TabularInline):
 
 class EntryInline(admin.TabularInline):
     model = Entry
+    form = ReadOnlyRowForm
     fields = ["position", "title", "status", "version", "entry_link"]
     readonly_fields = fields
     extra = 0
@@ -109,7 +155,8 @@ class EntryInline(admin.TabularInline):
 
 class RevisionInline(admin.TabularInline):
     model = Revision
-    fields = ["number", "published_at", "published_by", "checksum", "note"]
+    form = ReadOnlyRowForm
+    fields = ["number", "published_at", "published_by", "checksum", "wechat_checksum", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -178,6 +225,7 @@ def submit_entries(modeladmin, request, queryset):
 
 @admin.register(Issue)
 class IssueAdmin(ServiceModelAdmin):
+    form = IssueChangeForm
     list_display = ["__str__", "year", "number", "status", "published_at", "updated_at"]
     list_filter = ["year", "status"]
     search_fields = ["sections__title", "sections__entries__title", "sections__entries__url"]
@@ -275,7 +323,7 @@ class EntryAdmin(ServiceModelAdmin):
     form = EntryForm
     list_display = ["title", "section", "issue_label", "position", "status", "updated_at"]
     list_filter = ["status", "section__issue"]
-    search_fields = ["title", "url", "summary"]
+    search_fields = ["title", "url", "summary", "source_name"]
     list_select_related = ["section__issue"]
     raw_id_fields = ["section"]
     actions = [submit_entries]
@@ -283,8 +331,8 @@ class EntryAdmin(ServiceModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["section", "title", "url", "summary"]
-        return ["section", "title", "url", "summary", "seen_version", *self._facts]
+            return ["section", "title", "url", "summary", "source_name"]
+        return ["section", "title", "url", "summary", "source_name", "seen_version", *self._facts]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["section", *self._facts]
@@ -307,7 +355,14 @@ class EntryAdmin(ServiceModelAdmin):
 
 @admin.register(Revision)
 class RevisionAdmin(ReadOnlyAdmin):
-    list_display = ["issue", "number", "published_at", "published_by", "checksum"]
+    list_display = [
+        "issue",
+        "number",
+        "published_at",
+        "published_by",
+        "checksum",
+        "wechat_checksum",
+    ]
     list_filter = ["issue__year"]
 
 
@@ -322,3 +377,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "issue", "actor", "action", "subject", "from_state", "to_state"]
     list_filter = ["action"]
     search_fields = ["subject", "comment"]
+
+
+from editorial import subscriber_admin  # noqa: E402, F401 - registers the subscribers' admin

@@ -3,7 +3,8 @@
 Each form runs its service once the model form is valid (in _post_clean, inside the admin's
 transaction), so a refusal (bad input, a stale version, a published issue, a missing right)
 becomes a form error and nothing is written; ServiceModelAdmin.save_model then only takes the
-row the service wrote.
+row the service wrote. A page whose inlines did not validate is rolled back whole, the
+service's writes included (editorial.admin.ServiceModelAdmin).
 """
 
 from django import forms
@@ -11,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from editorial import services
-from editorial.guards import TransitionError
 from editorial.models import Entry, Issue, Section
+from editorial.workflow.guards import TransitionError
 
 
 class ServiceForm(forms.ModelForm):
@@ -54,6 +55,15 @@ class ServiceForm(forms.ModelForm):
             self.add_error(None, getattr(error, "message", None) or str(error))
 
 
+class ReadOnlyRowForm(forms.ModelForm):
+    """A row of a read-only inline list: it edits nothing, so there is no object to validate.
+    (A posted row naming an object of another parent is refused by its id field; validating
+    the empty object built for it would report errors of fields the row does not have.)"""
+
+    def _post_clean(self):
+        pass
+
+
 class IssueAddForm(ServiceForm):
     class Meta:
         model = Issue
@@ -65,6 +75,18 @@ class IssueAddForm(ServiceForm):
     def run_service(self):
         data = self.cleaned_data
         return services.issue_create(year=data["year"], number=data["number"], by=self.request.user)
+
+
+class IssueChangeForm(ServiceForm):
+    """An issue's own page edits nothing: year and number are its identity, and its status
+    and publication time move only by transitions (the admin's actions)."""
+
+    class Meta:
+        model = Issue
+        fields = []
+
+    def run_service(self):
+        return None  # nothing to change (and with no field, never called: nothing changed)
 
 
 class SectionForm(ServiceForm):
@@ -85,7 +107,7 @@ class SectionForm(ServiceForm):
 
 
 class EntryForm(ServiceForm):
-    """Title, URL and summary; an edit carries the version it started from."""
+    """Title, URL, summary and source; an edit carries the version it started from."""
 
     seen_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
@@ -93,7 +115,7 @@ class EntryForm(ServiceForm):
 
     class Meta:
         model = Entry
-        fields = ["section", "title", "url", "summary"]
+        fields = ["section", "title", "url", "summary", "source_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +125,7 @@ class EntryForm(ServiceForm):
 
     def run_service(self):
         data = self.cleaned_data
-        text = {name: data[name] for name in ("title", "url", "summary")}
+        text = {name: data[name] for name in ("title", "url", "summary", "source_name")}
         if self.instance.pk:
             stored = Entry.objects.get(pk=self.instance.pk)
             return services.entry_update(

@@ -9,6 +9,14 @@ class EditorialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from editorial import checks  # noqa: F401 - registers the system checks
+
+        # The mail door's receivers, connected here so that every process (web, worker,
+        # commands) has them: the providers' tracking events (bounces, complaints), and the
+        # audit rows as they are written, which tell the team of transitions (every door
+        # writes them through the same transitions).
+        from editorial.mail import receivers  # noqa: F401
+        from editorial.mail.notifications import events  # noqa: F401
         from editorial.roles import ensure_role_groups
         from editorial.search import ensure_search_triggers
 

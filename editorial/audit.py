@@ -4,6 +4,9 @@ Only the domain layer (workflow.py, services) writes here, always inside the tra
 change it records, so a refused or failed change leaves no trace.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.utils.translation import gettext_lazy as _
 
 from editorial.models import AuditEvent
@@ -15,6 +18,7 @@ ACTION_LABELS = {
     "issue_imported": _("imported the issue"),
     "issue_submit": _("submitted the issue for review"),
     "issue_send_back": _("sent the issue back to draft"),
+    "issue_take_back": _("took the issue back to draft"),
     "issue_publish": _("published the issue"),
     "issue_reopen": _("reopened the issue"),
     "issue_reschedule": _("rescheduled the issue"),
@@ -37,6 +41,24 @@ ACTION_LABELS = {
 }
 
 
+# (id, issue id) of the rows written while `collecting()` runs (one editorial request).
+_written: contextvars.ContextVar[list[tuple[int, int]] | None] = contextvars.ContextVar(
+    "audit_written", default=None
+)
+
+
+@contextmanager
+def collecting():
+    """Collect the audit rows written inside the block: yields the list of (id, issue id) they go
+    into (views/htmx.py tells a page which version its own change brought it to)."""
+    written: list[tuple[int, int]] = []
+    token = _written.set(written)
+    try:
+        yield written
+    finally:
+        _written.reset(token)
+
+
 def action_label(action: str) -> str:
     """The history's wording for an action name; the name itself when it is unknown."""
     return ACTION_LABELS.get(action, action)
@@ -57,7 +79,7 @@ def record(
     """Write one audit row; the subject defaults to the entry's title, else the issue's label."""
     if not subject:
         subject = entry.title if entry is not None else str(issue)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         issue=issue,
         entry=entry,
         subject=subject[:TITLE_MAX],
@@ -68,3 +90,7 @@ def record(
         comment=comment,
         data=data or {},
     )
+    written = _written.get()
+    if written is not None:
+        written.append((event.pk, event.issue_id))
+    return event

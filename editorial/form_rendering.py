@@ -1,11 +1,15 @@
 """How every editorial form renders: one field template (label, input, help, error, with the ids
 that aria-describedby names), the limits taken from the models, and ids made unique by a form's
-prefix where a page shows several forms of one kind."""
+prefix where a page shows several forms of one kind; and how a service's refusal is put back on
+the form that asked for it."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+
+from editorial.workflow.guards import TransitionError, Vanished
 
 
 class FormRenderer(TemplatesSetting):
@@ -88,3 +92,33 @@ class LimitedText(forms.CharField):
         if "maxlength" in attrs:
             attrs["maxlength"] = str(self.limit)
         return attrs
+
+
+class ServiceErrorsMixin:
+    """Put a service's ValidationError on the form: known fields on the field, others on top."""
+
+    def run_service(self, action):
+        """Call action(cleaned_data) if the form is valid; a service's refusal becomes this
+        form's errors. What action returned, or None when the form or the service refused."""
+        if not self.is_valid():
+            return None
+        try:
+            return action(self.cleaned_data)
+        except ValidationError as error:
+            self.add_service_error(error)
+        except Vanished:
+            raise  # not this form's fault: the view answers 409 and redraws the section
+        except TransitionError as error:
+            self.add_error(None, error.message)
+        return None
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                known = name in self.fields and not self.fields[name].widget.is_hidden
+                target = name if known else None
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)

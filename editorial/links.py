@@ -153,6 +153,20 @@ def display_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def is_wechat_article(url: str) -> bool:
+    """True for the address of a WeChat official-account article (https or http on
+    mp.weixin.qq.com, path /s/<id> or /s with its query): the only links WeChat lets an
+    article carry."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    path = parts.path
+    article = (path == "/s" and bool(parts.query)) or (path.startswith("/s/") and len(path) > 3)
+    return parts.scheme in _DEFAULT_PORTS and host in WECHAT_HOSTS and article
+
+
 # --- the same link -----------------------------------------------------------------------------
 
 

@@ -16,7 +16,15 @@ _EDITOR_PERMISSIONS = [
 ]  # fmt: skip
 GROUP_PERMISSIONS = {
     EDITORS: _EDITOR_PERMISSIONS,
-    REVIEWERS: [*_EDITOR_PERMISSIONS, "review_entry", "publish_issue"],
+    # Reviewers manage the subscribers in the admin: the list, its actions and the import.
+    REVIEWERS: [
+        *_EDITOR_PERMISSIONS,
+        "review_entry",
+        "publish_issue",
+        "view_subscriber",
+        "change_subscriber",
+        "add_subscriber",
+    ],
 }
 
 
@@ -46,3 +54,14 @@ def is_reviewer(user) -> bool:
 def can_publish(user) -> bool:
     """May publish, schedule and reopen issues."""
     return bool(user.is_active and user.has_perm("editorial.publish_issue"))
+
+
+def team(*, reviewers_only: bool = False):
+    """The active users holding a role (editors and reviewers; with `reviewers_only`, the
+    reviewers), superusers included: a User queryset, each user once."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    groups = [REVIEWERS] if reviewers_only else [EDITORS, REVIEWERS]
+    members = Q(groups__name__in=groups) | Q(is_superuser=True)
+    return get_user_model().objects.filter(members, is_active=True).distinct()

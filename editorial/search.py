@@ -38,11 +38,14 @@ def text_matches(folded_query: str, *texts: str) -> bool:
     return any(folded_query in search_fold(text) for text in texts)
 
 
-def filter_matching(entries: QuerySet, folded_query: str) -> QuerySet:
+def filter_matching(entries: QuerySet, folded_query: str, *, use_index: bool = True) -> QuerySet:
     """`entries` narrowed to those whose title or summary holds the folded query (no extra
-    query: the index lookup is a subquery of the same statement)."""
+    query: the index lookup is a subquery of the same statement). Without `use_index`, each
+    entry's stored folded text is read (quicker when `entries` are few and the word common)."""
     if not folded_query:
         return entries.none()
+    if not use_index:
+        return _reading_the_text(entries, folded_query)
     if connection.vendor == "postgresql":
         # LIKE '%…%' (Django escapes % and _) is answered by the gin_trgm_ops index.
         return entries.filter(search_text__contains=folded_query)
@@ -57,6 +60,10 @@ def filter_matching(entries: QuerySet, folded_query: str) -> QuerySet:
         )
         return entries.filter(pk__in=candidates)
     # Shorter than a trigram (or another database): the stored folded text is read.
+    return _reading_the_text(entries, folded_query)
+
+
+def _reading_the_text(entries: QuerySet, folded_query: str) -> QuerySet:
     return entries.annotate(_hit=StrIndex("search_text", Value(folded_query))).filter(_hit__gt=0)
 
 

@@ -26,11 +26,42 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 )
 UNCARRIABLE = "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff" + _NONCHARACTERS
 _UNCARRIABLE = re.compile(f"[{UNCARRIABLE}]")
+# The characters with no visible form of their own (FORMAT.md: a field is empty when nothing
+# visible remains). Unicode's Default_Ignorable_Code_Point set: the soft hyphen, the combining
+# grapheme joiner, the Arabic letter mark, the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0),
+# the Khmer inherent vowels, the Mongolian free variation selectors and vowel separator, zero-width
+# spaces and joiners, direction marks, embeddings, overrides and isolates, the word joiner and
+# the invisible operators (U+2060-U+206F), variation selectors, the byte-order mark, tag
+# characters and the code points Unicode keeps default-ignorable for later (U+FFF0-U+FFF8,
+# U+E0000-U+E0FFF). Then every other format character (Cf): the interlinear annotation marks,
+# the Egyptian hieroglyph format controls, the shorthand format controls and the musical beam
+# and phrase controls; but not the prepended concatenation marks, which draw a sign
+# (U+0600-U+0605, U+06DD, U+070F, U+0890-U+0891, U+08E2, U+110BD, U+110CD). And U+2800 BRAILLE
+# PATTERN BLANK, a cell without a dot, often used as "invisible" text. A combining mark alone
+# is visible (it draws its mark, on a dotted circle if need be), as are private-use and
+# unassigned code points (a glyph or a box). tests/text/test_invisible.py checks this table
+# against Unicode's data for every code point.
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+# A character that shows: neither white space, nor invisible, nor one the rule removes.
+_VISIBLE = re.compile(f"[^{WHITE_SPACE}{INVISIBLE}{UNCARRIABLE}]")
+
+
+def is_blank(text: str) -> bool:
+    """Whether nothing visible remains in `text` once white space, the characters with no
+    visible form (INVISIBLE) and those no document can carry are set aside: such a title,
+    summary or section title is empty."""
+    return not _VISIBLE.search(text or "")
 
 
 def clean_text(value: str) -> str:
     """One line of plain text as stored: the characters no document can carry removed, white
-    space folded to single spaces and trimmed, Unicode NFC. Nothing else changes.
+    space folded to single spaces and trimmed, Unicode NFC; and "" when nothing visible is left
+    (is_blank: white space and characters with no visible form only). Nothing else changes:
+    format characters beside visible text (a joiner in an emoji sequence) are kept as typed.
 
     Idempotent: clean_text(clean_text(x)) == clean_text(x).
     """
@@ -38,6 +69,8 @@ def clean_text(value: str) -> str:
         return ""
     text = _UNCARRIABLE.sub("", str(value))
     text = _WHITE_SPACE_RUN.sub(" ", text).strip(" ")
+    if is_blank(text):
+        return ""
     return unicodedata.normalize("NFC", text)
 
 
@@ -93,9 +126,11 @@ _SCHEMED = rf"""
     {_PATH_PART}
 """
 _ASCII_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# Without a scheme only a www. host is an address: "setup.py", "README.md" and "main.rs" end in
+# country domains (Paraguay, Moldova, Serbia) but are file names.
 _BARE = rf"""
     (?<![A-Za-z0-9@.:/_-])
-    (?:{_ASCII_LABEL}\.)+(?:{"|".join(sorted(TLDS, key=len, reverse=True))})
+    www\.(?:{_ASCII_LABEL}\.)+(?:{"|".join(sorted(TLDS, key=len, reverse=True))})
     (?![A-Za-z0-9_-])
     (?::[0-9]{{1,5}})?
     {_PATH_PART}
@@ -129,8 +164,9 @@ def _linker() -> Linker:
 
 
 def linkify_summary(text: str) -> "SafeString":
-    """A summary as HTML for readers: everything escaped, http(s) URLs and bare domains made
-    `rel="nofollow noopener"` links that end before Chinese punctuation and brackets."""
+    """A summary as HTML for readers: everything escaped, http(s) URLs and www. hosts made
+    `rel="nofollow noopener"` links that end before Chinese punctuation and brackets; other
+    names with dots ("setup.py", "example.com") stay text."""
     # Django is imported here, not above: the canonical format (no Django) uses this module.
     from django.utils.safestring import mark_safe
 

@@ -7,11 +7,11 @@ import pytest
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import make_user
-from tests.missing import missing
+from tests.support.factories import make_user
+from tests.support.missing import missing
 
 # One Chromium for the whole run, whichever folder its tests live in.
-pytest_plugins = ["tests.browser.fixtures"]
+pytest_plugins = ["tests.support.browser", "tests.support.htmx", "tests.support.smtp"]
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SAMPLE = SHARED / "samples" / "2024-32.md"

@@ -3,12 +3,15 @@
 import os
 import tempfile
 
+# No development .env: the tests run with the settings given here, whatever `make run` wrote.
+os.environ["DIGEST_ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
-# No connection kept for the publication state, and no listening thread, in the test process
-# (they would hold the test database open); the servers that tests start turn them on.
-os.environ.setdefault("DIGEST_READER_STATE_KEPT", "0")
+os.environ.setdefault("DIGEST_SITE_URL", "https://digest.example.org")
+# The publication state is read on every request in the test process (a state kept from one
+# test would leak into the next); the servers that tests start keep it a second.
+os.environ.setdefault("DIGEST_READER_STATE_SECONDS", "0")
 
 from digest.settings import *  # noqa: E402, F403
 

@@ -1,116 +1,42 @@
 """Who may open what: every route of the URL configuration against every kind of user.
 
 The routes are found by walking the URL resolver, so a new view appears here by itself; the
-expected access of every editorial URL name is written down in EDITORIAL below, and the test
-fails when a route has no entry there (or an entry has no route), so nothing is left open by
-mistake.
+expected access of every editorial URL name is written down in EDITORIAL (tests/support/routes.py),
+and the test fails when a route has no entry there (or an entry has no route), so nothing is
+left open by mistake.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from editorial import services
-from editorial.models import Entry, EntryStatus, InboxItem, IssueStatus
-from tests.factories import make_issue, make_published_issue, make_user
-
-GET, POST = "GET", "POST"
-# Who is let in: "editor" = editors, reviewers and superusers; "reviewer" = reviewers and
-# superusers (they also hold the publish permission).
-EDITOR, REVIEWER = "editor", "reviewer"
-
-# Every route of the "editorial" namespace: (who may use it, the methods it answers).
-EDITORIAL = {
-    # composing (editors)
-    "dashboard": (EDITOR, {GET}),
-    "issue_create": (EDITOR, {GET, POST}),
-    "composer": (EDITOR, {GET}),
-    "preview": (EDITOR, {GET}),
-    "markdown": (EDITOR, {GET}),
-    "history": (EDITOR, {GET}),
-    "presence": (EDITOR, {POST}),
-    "presence_leave": (EDITOR, {POST}),
-    "composer_changes": (EDITOR, {GET}),
-    "section_create": (EDITOR, {POST}),
-    "section_rename": (EDITOR, {GET, POST}),
-    "section_move": (EDITOR, {POST}),
-    "section_delete": (EDITOR, {GET, POST}),
-    "entry_create": (EDITOR, {GET, POST}),
-    "quick_add": (EDITOR, {GET, POST}),
-    "entry": (EDITOR, {GET}),
-    "entry_edit": (EDITOR, {GET, POST}),
-    "entry_menu": (EDITOR, {GET}),
-    "entry_review": (EDITOR, {GET}),
-    "entry_move": (EDITOR, {GET, POST}),
-    "entry_delete": (EDITOR, {GET, POST}),
-    "entry_restore": (EDITOR, {POST}),
-    "change_undo": (EDITOR, {POST}),
-    "check_url": (EDITOR, {GET}),
-    "issue_submit": (EDITOR, {POST}),
-    "entry_submit": (EDITOR, {POST}),
-    "comment_create": (EDITOR, {POST}),
-    # reviewing and publishing (reviewers)
-    "review_list": (REVIEWER, {GET}),
-    "review_issue": (REVIEWER, {GET}),
-    "issue_send_back": (REVIEWER, {POST}),
-    "issue_publish": (REVIEWER, {POST}),
-    "issue_reopen": (REVIEWER, {POST}),
-    "issue_reschedule": (REVIEWER, {POST}),
-    "issue_publish_now": (REVIEWER, {POST}),
-    "issue_withdraw": (REVIEWER, {POST}),
-    "issue_approve_remaining": (REVIEWER, {POST}),
-    "entry_approve": (REVIEWER, {POST}),
-    "entry_request_changes": (REVIEWER, {POST}),
-    # the inbox, the summary draft and the link check
-    "inbox": (EDITOR, {GET}),
-    "inbox_save": (EDITOR, {GET, POST}),
-    "inbox_paste": (EDITOR, {POST}),
-    "inbox_item": (EDITOR, {GET}),
-    "inbox_item_state": (EDITOR, {POST}),
-    "inbox_add": (EDITOR, {GET, POST}),
-    "summary_draft": (EDITOR, {POST}),
-    "link_check": (REVIEWER, {GET, POST}),
-}
+from editorial.models import Entry, Subscriber
+from tests.support.factories import make_published_issue, make_user
+from tests.support.routes import (
+    EDITOR,
+    EDITORIAL,
+    GET,
+    LET_IN,
+    POST,
+    READER,
+    READER_EDITORS_ONLY,
+    STATES,
+    SUBSCRIBERS,
+    UNSUBSCRIBE,
+    ask,
+    configure_summary_draft,
+    route_objects,
+    routes_in,
+    subscriber_url,
+    url_for,
+    walk,
+)
 
 ROLES = ("anonymous", "reader", "inactive", "editor", "reviewer", "superuser")
-LET_IN = {
-    EDITOR: {"editor", "reviewer", "superuser"},
-    REVIEWER: {"reviewer", "superuser"},
-}
-STATES = ("draft", "in_review", "published")
-
-
-@dataclass
-class Route:
-    namespace: str
-    name: str
-    route: str  # the path pattern, e.g. "editorial/sections/<int:pk>/rename/"
-    params: list[str]
-
-
-def walk(resolver=None, prefix="", namespace=""):
-    """Every named route below `resolver`, with its full pattern and parameter names."""
-    resolver = resolver or get_resolver()
-    for item in resolver.url_patterns:
-        pattern = prefix + str(item.pattern)
-        if isinstance(item, URLResolver):
-            inner = item.namespace or namespace
-            if item.namespace and namespace:
-                inner = f"{namespace}:{item.namespace}"
-            yield from walk(item, pattern, inner)
-        elif isinstance(item, URLPattern) and item.name:
-            params = list(item.pattern.converters) if hasattr(item.pattern, "converters") else []
-            yield Route(namespace, item.name, pattern, params)
-
-
-def routes_in(namespace: str) -> list[Route]:
-    return [route for route in walk() if route.namespace == namespace]
 
 
 def test_every_editorial_route_is_in_the_matrix():
@@ -127,10 +53,7 @@ def test_every_editorial_route_lives_under_editorial():
 
 @pytest.fixture(autouse=True)
 def _summary_draft_configured(settings):
-    """The summary draft's route exists only when its endpoint is set (nothing listens there:
-    the matrix posts no URL, so nothing is sent)."""
-    settings.DIGEST_SUMMARY_API_URL = "http://127.0.0.1:9/v1/chat/completions"
-    settings.DIGEST_SUMMARY_MODEL = "test-model"
+    configure_summary_draft(settings)
 
 
 # Objects to fill the URL parameters with
@@ -150,64 +73,7 @@ def users(db):
 
 @pytest.fixture
 def objects(users):
-    """An issue in each state (published: also a scheduled one), each with a section, an entry
-    and, for undo, the audit event of a deleted entry."""
-    result = {}
-    editor = users["editor"]
-    for number, state in enumerate(STATES, start=1):
-        if state == "published":
-            issue = make_published_issue(2024, number)
-        else:
-            status = {"draft": IssueStatus.DRAFT, "in_review": IssueStatus.IN_REVIEW}[state]
-            entry_status = EntryStatus.DRAFT if state == "draft" else EntryStatus.SUBMITTED
-            issue = make_issue(2024, number, status=status, entry_status=entry_status)
-        section = issue.sections.order_by("position").first()
-        entry = section.entries.order_by("position").first()
-        if state == "published":
-            event = None
-        else:
-            doomed = services.entry_create(
-                section,
-                title="待删",
-                url=f"https://example.com/gone/{number}",
-                summary="x",
-                by=editor,
-            )
-            event = services.entry_delete(doomed, by=editor)
-        result[state] = {"issue": issue, "section": section, "entry": entry, "event": event}
-        result[state]["item"] = InboxItem.objects.create(
-            url=f"https://example.com/inbox/{number}", fetch_state="done", saved_by=editor
-        )
-    # The published issue's undo event: an entry deleted while it was a draft.
-    draft = make_issue(2024, 9)
-    section = draft.sections.first()
-    doomed = services.entry_create(
-        section, title="待删", url="https://example.com/gone/p", summary="x", by=editor
-    )
-    result["published"]["event"] = services.entry_delete(doomed, by=editor)
-    return result
-
-
-def url_for(route: Route, objs: dict) -> str:
-    """The route's URL with its parameters taken from the objects of one issue state."""
-    kwargs = {}
-    for param in route.params:
-        if param in ("year", "number"):
-            kwargs[param] = getattr(objs["issue"], param)
-        elif param == "pk" and "/sections/" in f"/{route.route}":
-            kwargs[param] = objs["section"].pk
-        elif param == "pk" and "/entries/" in f"/{route.route}":
-            kwargs[param] = objs["entry"].pk
-        elif param == "item_pk":
-            kwargs[param] = objs["item"].pk
-        elif param == "event_pk":
-            kwargs[param] = objs["event"].pk
-        elif param == "revision":
-            kwargs[param] = 1
-        else:
-            pytest.fail(f"{route.namespace}:{route.name}: no object for <{param}> in {route.route}")
-    name = f"{route.namespace}:{route.name}" if route.namespace else route.name
-    return reverse(name, kwargs=kwargs)
+    return route_objects(users["editor"])
 
 
 def client_for(role: str, users: dict, **kwargs) -> Client:
@@ -215,14 +81,6 @@ def client_for(role: str, users: dict, **kwargs) -> Client:
     if users[role] is not None:
         client.force_login(users[role])
     return client
-
-
-def ask(client: Client, method: str, url: str):
-    """One request whose changes are rolled back, so every request sees the same objects."""
-    with transaction.atomic():
-        response = client.get(url) if method == GET else client.post(url, {})
-        transaction.set_rollback(True)
-    return response
 
 
 def is_login_redirect(response) -> bool:
@@ -308,21 +166,6 @@ def test_csrf_refusal_is_about_the_token(users, objects):
 # Outside the editorial namespace
 
 
-READER = {
-    "latest": {GET},
-    "archive": {GET},
-    "issue": {GET},
-    "issue_markdown": {GET},
-    "issue_preview": {GET},
-    "revision": {GET},
-    "revision_markdown": {GET},
-    "search": {GET},
-    "feed": {GET},
-}
-# Reader routes only editors may use (a preview of what is not published yet).
-READER_EDITORS_ONLY = {"issue_preview"}
-
-
 def test_every_reader_route_is_known():
     assert {route.name for route in routes_in("reader")} == READER.keys()
 
@@ -392,6 +235,54 @@ def test_site_routes_answer(users):
     assert (favicon.status_code, favicon["Location"]) == (301, "/static/favicon.svg")
     found = {route.name for route in walk() if route.namespace == ""}
     assert {"login", "logout", "set_language", "switch_language", "healthz", "favicon"} <= found
+
+
+# The subscription pages and the one-click unsubscribe: open to everyone
+
+
+def subscription_routes():
+    """(route, methods) of every subscription page and the top-level unsubscribe."""
+    found = [(route, SUBSCRIBERS.get(route.name)) for route in routes_in("subscribers")]
+    found += [(route, UNSUBSCRIBE) for route in walk() if route.name == "unsubscribe"]
+    return found
+
+
+def test_every_subscription_route_is_known():
+    assert {route.name for route in routes_in("subscribers")} == SUBSCRIBERS.keys()
+    [unsubscribe] = [route for route in walk() if route.name == "unsubscribe"]
+    assert (unsubscribe.namespace, unsubscribe.route) == ("", "u/<str:token>/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_subscription_routes_are_open_to_everyone(users, role):
+    subscriber = Subscriber.objects.create(email="matrix@example.com")
+    client = client_for(role, users)
+    failures = []
+    for route, methods in subscription_routes():
+        url = subscriber_url(route, subscriber)
+        for method in (GET, POST):
+            got = verdict(ask(client, method, url))
+            want = "let in" if method in methods else "wrong method"
+            if got != want:
+                failures.append(f"{method} {url}: {got}, expected {want}")
+    assert failures == []
+    assert Subscriber.objects.get().state == "pending"  # every request was rolled back
+
+
+def test_subscription_posts_need_the_csrf_token_but_the_one_click_unsubscribe(db):
+    subscriber = Subscriber.objects.create(email="csrf@example.com")
+    client = Client(enforce_csrf_checks=True)
+    client.get("/subscribe/")
+    assert settings.CSRF_COOKIE_NAME in client.cookies
+    for route, methods in subscription_routes():
+        if POST not in methods:
+            continue
+        response = ask(client, POST, subscriber_url(route, subscriber))
+        if route.name == "unsubscribe":
+            assert response.status_code == 200, route.name  # RFC 8058: no token
+        else:
+            assert response.status_code == 403, route.name
+            assert "403_csrf.html" in {t.name for t in response.templates}, route.name
 
 
 def test_matrix_entries_touch_real_objects(objects):

@@ -2,12 +2,12 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import idna
 
-from editorial.text import UNCARRIABLE, WHITE_SPACE, clean_text, has_uncarriable
+from editorial.text import UNCARRIABLE, WHITE_SPACE, clean_text, has_uncarriable, is_blank
 
 MAX_URL_LENGTH = 2048
 # White space, controls and the characters no document can carry.
@@ -17,11 +17,16 @@ _WHITE_SPACE_BUT_ONE_SPACE = re.compile(rf"[{WHITE_SPACE.replace(' ', '')}]|  ")
 
 @dataclass(frozen=True)
 class EntryData:
-    """One link: a title, its URL and a summary ("" while the entry is a draft)."""
+    """One link: a title, its URL and a summary ("" while the entry is a draft).
+
+    `source_name` (the site or account readers see instead of the host) is not part of the
+    format: the markdown never carries it, parsing gives "", and two entries that differ only
+    in it are equal (a round trip through the file keeps everything the file holds)."""
 
     title: str
     url: str
     summary: str = ""
+    source_name: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class IssueData:
 
 def text_problem(text: str) -> str | None:
     """Why `text` cannot be a title, summary or section title (a phrase), or None if it can."""
-    if not text:
+    if is_blank(text):  # nothing visible: white space and invisible characters only
         return "is empty"
     if "\n" in text or "\r" in text:
         return "contains a line break"

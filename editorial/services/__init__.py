@@ -20,7 +20,7 @@ from editorial.services.entries import (
 )
 from editorial.services.issues import issue_create, next_issue_number
 from editorial.services.presence import presence_leave, presence_seen
-from editorial.services.quick_add import entries_quick_add, parse_quick_add
+from editorial.services.quick_add import draft_paste, entries_quick_add, parse_quick_add, read_paste
 from editorial.services.sections import (
     SectionNotEmpty,
     section_create,
@@ -35,6 +35,7 @@ __all__ = [
     "EntryGone",
     "SectionNotEmpty",
     "comment_add",
+    "draft_paste",
     "entries_quick_add",
     "entry_create",
     "entry_delete",
@@ -46,6 +47,7 @@ __all__ = [
     "parse_quick_add",
     "presence_leave",
     "presence_seen",
+    "read_paste",
     "section_create",
     "section_delete",
     "section_move",

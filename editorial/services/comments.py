@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from editorial import audit, guards
+from editorial import audit
 from editorial.models import Comment
+from editorial.workflow import guards
 
 
 @transaction.atomic

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from editorial import audit, guards, workflow
-from editorial.guards import TransitionError, Vanished
+from editorial import audit, workflow
 from editorial.models import AuditEvent, Comment, Entry, Issue, Section
-from editorial.rules import clean_entry_fields
+from editorial.rules import TEXT_FIELDS, clean_entry_fields, clean_source_name, required_int
 from editorial.services.positions import (
     clamp,
     close_gap,
@@ -18,8 +17,8 @@ from editorial.services.positions import (
     make_room,
     move_within,
 )
-
-TEXT_FIELDS = ("title", "url", "summary")
+from editorial.workflow import guards
+from editorial.workflow.guards import TransitionError, Vanished
 
 
 class EditConflict(Exception):
@@ -51,8 +50,12 @@ def lock_section(section: Section) -> tuple[Issue, Section]:
     return guards.lock_section(section.pk)
 
 
-def create_entry(issue, section, fields: tuple, *, by, position=None, data=None) -> Entry:
-    """Insert cleaned (title, url, summary) into a locked section, audited; no checks here."""
+def create_entry(
+    issue, section, fields: tuple, *, by, position=None, data=None, source_name="", final_url_key=""
+) -> Entry:
+    """Insert cleaned (title, url, summary) into a locked section, audited; no checks here.
+    `source_name` (cleaned) and `final_url_key` (an inbox item's, see Entry) are stored as
+    given."""
     rows = Entry.objects.filter(section=section)
     end = end_position(rows)
     position = clamp(position, end)
@@ -64,6 +67,8 @@ def create_entry(issue, section, fields: tuple, *, by, position=None, data=None)
         title=title,
         url=url,
         summary=summary,
+        source_name=source_name,
+        final_url_key=final_url_key,
         position=position,
         status=workflow.status_for_new_entry(issue),
         created_by=by,
@@ -83,6 +88,7 @@ def create_entry(issue, section, fields: tuple, *, by, position=None, data=None)
             "title": title,
             "url": url,
             "summary": summary,
+            **({"source_name": source_name} if source_name else {}),
             **(data or {}),
         },
     )
@@ -90,14 +96,25 @@ def create_entry(issue, section, fields: tuple, *, by, position=None, data=None)
 
 
 @transaction.atomic
-def entry_create(section, *, title, url, summary="", by, position=None) -> Entry:
+def entry_create(
+    section, *, title, url, summary="", by, position=None, source_name="", final_url_key=""
+) -> Entry:
     """A new entry, appended to the section unless `position` (1-based) is given.
-    In an issue under review it starts submitted. One audit row."""
+    In an issue under review it starts submitted. One audit row. `source_name`: the site or
+    account readers see (clean_source_name: ValidationError when too long); `final_url_key`:
+    where an inbox item's page was read (its same-link key)."""
     issue, section = lock_section(section)
     guards.refuse_if_published(issue)
     guards.require_editor(by)
+    fields = clean_entry_fields(title, url, summary)
     entry = create_entry(
-        issue, section, clean_entry_fields(title, url, summary), by=by, position=position
+        issue,
+        section,
+        fields,
+        by=by,
+        position=position,
+        source_name=clean_source_name(source_name),
+        final_url_key=final_url_key,
     )
     guards.touch(issue)
     return entry
@@ -119,13 +136,15 @@ def _typed(title, url, summary, version) -> dict:
 
 
 @transaction.atomic
-def entry_update(entry, *, title, url, summary, version, by) -> Entry:
+def entry_update(entry, *, title, url, summary, version, by, source_name=None) -> Entry:
     """Save new text over `version`: EditConflict if the stored version moved on, EntryGone
     if the entry was deleted meanwhile (both carry the editor's text). A real change bumps
     the version and writes one audit row with {field: [old, new]}; an approved or
     changes-requested entry goes back to submitted (the audit comment says why). A no-op
     writes nothing. The entry returned has its section and issue (as locked) and
-    .audit_event, the row this save wrote (None for a no-op)."""
+    .audit_event, the row this save wrote (None for a no-op). `source_name` (None: as it
+    is) is reviewed like the text: readers see it, so a change of it alone also sends an
+    approved entry back to submitted."""
     try:
         issue, current = guards.lock_entry(entry)
     except Vanished as gone:
@@ -133,7 +152,7 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
     guards.refuse_if_published(issue)
     guards.require_editor(by)
     mine = dict(zip(TEXT_FIELDS, clean_entry_fields(title, url, summary), strict=True))
-    version = _version(version)
+    version = required_int(version, "version", _("The form is missing its version."))
     if version != current.version:
         raise EditConflict(current, {**mine, "version": version})
     changes = {
@@ -141,6 +160,10 @@ def entry_update(entry, *, title, url, summary, version, by) -> Entry:
         for field, value in mine.items()
         if getattr(current, field) != value
     }
+    if source_name is not None:
+        source_name = clean_source_name(source_name)
+        if source_name != current.source_name:
+            changes["source_name"] = [current.source_name, source_name]
     current.audit_event = None
     if not changes:
         return current
@@ -223,6 +246,8 @@ def entry_snapshot(entry: Entry) -> dict:
         "title": entry.title,
         "url": entry.url,
         "summary": entry.summary,
+        "source_name": entry.source_name,
+        "final_url_key": entry.final_url_key,
         "status": entry.status,
         "version": entry.version,
         "created_by": entry.created_by_id,
@@ -261,6 +286,9 @@ def rebuild_entry(issue, section, snapshot: dict, *, position: int, by) -> Entry
         title=snapshot["title"],
         url=snapshot["url"],
         summary=snapshot["summary"],
+        # Snapshots taken before these were kept have neither.
+        source_name=snapshot.get("source_name", ""),
+        final_url_key=snapshot.get("final_url_key", ""),
         position=position,
         status=workflow.status_for_restored_entry(issue, snapshot["status"]),
         version=snapshot["version"],
@@ -294,10 +322,12 @@ def rebuild_entry(issue, section, snapshot: dict, *, position: int, by) -> Entry
 @transaction.atomic
 def entry_delete(entry, *, by) -> AuditEvent:
     """Delete the entry (and its comments); the returned audit row's data holds what
-    entry_restore needs. One audit row."""
+    entry_restore needs. One audit row. TransitionError for the last entry of an issue in
+    review (guards.refuse_emptying_issue_in_review)."""
     issue, entry = guards.lock_entry(entry)
     guards.refuse_if_published(issue)
     guards.require_editor(by)
+    guards.refuse_emptying_issue_in_review(issue, removing=1)
     snapshot = entry_snapshot(entry)
     entry.delete()
     close_gap(Entry.objects.filter(section_id=snapshot["section"]), snapshot["position"])

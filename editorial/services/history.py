@@ -10,16 +10,16 @@ why (TransitionError), and nothing changes.
 
 from django.utils.translation import gettext as _
 
-from editorial import guards
 from editorial.models import AuditEvent, Entry, Section
+from editorial.rules import TEXT_FIELDS
 from editorial.services.entries import (
-    TEXT_FIELDS,
     EditConflict,
     entry_move,
     entry_restore,
     entry_update,
 )
 from editorial.services.sections import section_rename, section_restore
+from editorial.workflow import guards
 
 # The changes an undo can take back, and how many of an issue's newest rows offer it.
 UNDOABLE = ("entry_update", "entry_move", "entry_delete", "section_delete", "section_rename")
@@ -65,8 +65,9 @@ def _undo_update(event: AuditEvent, by):
         field: changes[field][0] if field in changes else getattr(entry, field)
         for field in TEXT_FIELDS
     }
+    source_name = changes["source_name"][0] if "source_name" in changes else None
     try:
-        return entry_update(entry, **text, version=entry.version, by=by)
+        return entry_update(entry, **text, version=entry.version, by=by, source_name=source_name)
     except EditConflict:
         # Someone saved between the check above and this write: the same refusal.
         raise _changed_since() from None

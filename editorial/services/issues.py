@@ -5,10 +5,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from editorial import audit, guards
+from editorial import audit
 from editorial.models import Issue, Section
-from editorial.rules import clean_section_title
+from editorial.rules import clean_section_title, required_int
 from editorial.text import clean_text
+from editorial.workflow import guards
 
 
 def next_issue_number(year: int) -> int:
@@ -47,8 +48,8 @@ def issue_create(*, year, number, by, section_titles=()) -> Issue:
     """A new draft issue with the given sections in order (blank and repeated titles are
     skipped). ValidationError if the year/number is out of range or taken. One audit row."""
     guards.require_editor(by)
-    year = _whole_number(year, "year", 1000, 9999, _("Year: four digits, such as 2024."))
-    number = _whole_number(number, "number", 1, 9999, _("Number: from 1 to 9999."))
+    year = required_int(year, "year", _("Year: four digits, such as 2024."), low=1000, high=9999)
+    number = required_int(number, "number", _("Number: from 1 to 9999."), low=1, high=9999)
     titles = _section_titles(section_titles)
     taken = ValidationError(
         {

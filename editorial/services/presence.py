@@ -7,8 +7,8 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from editorial import guards
 from editorial.models import Presence
+from editorial.workflow import guards
 
 PRESENCE_INTERVAL = datetime.timedelta(seconds=5)
 PRESENCE_EXPIRY = datetime.timedelta(seconds=12)

@@ -6,8 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from editorial import audit, guards
-from editorial.guards import TransitionError
+from editorial import audit
 from editorial.models import AuditEvent, Issue, Section
 from editorial.rules import clean_section_title
 from editorial.services.entries import (
@@ -17,6 +16,8 @@ from editorial.services.entries import (
     rebuild_entry,
 )
 from editorial.services.positions import clamp, close_gap, end_position, make_room, move_within
+from editorial.workflow import guards
+from editorial.workflow.guards import TransitionError
 
 
 def _refuse_taken_title(issue, title: str, *, exclude=None) -> None:
@@ -37,6 +38,14 @@ def section_create(issue: Issue, *, title, by) -> Section:
     guards.require_editor(by)
     title = clean_section_title(title)
     _refuse_taken_title(issue, title)
+    section = add_section(issue, title, by=by)
+    guards.touch(issue)
+    return section
+
+
+def add_section(issue: Issue, title: str, *, by) -> Section:
+    """Insert a section titled `title` (checked, not taken) at the end of the locked issue,
+    audited (section_create); no checks here."""
     position = end_position(Section.objects.filter(issue=issue))
     section = Section.objects.create(issue=issue, title=title, position=position)
     audit.record(
@@ -46,7 +55,6 @@ def section_create(issue: Issue, *, title, by) -> Section:
         subject=title,
         data={"section": section.pk, "position": position},
     )
-    guards.touch(issue)
     return section
 
 
@@ -122,7 +130,8 @@ def section_delete(section: Section, *, by, confirmed_entries: int = 0) -> Audit
     so only an empty section goes). Counted under the same lock as the deletion, so an entry
     added meanwhile is never removed unseen (SectionNotEmpty). One audit row, whose data
     holds the section (id, title, position) and a snapshot of every entry, for
-    section_restore."""
+    section_restore. TransitionError when its entries are the last of an issue in review
+    (guards.refuse_emptying_issue_in_review)."""
     issue, section = lock_section(section)
     guards.refuse_if_published(issue)
     guards.require_editor(by)
@@ -133,6 +142,8 @@ def section_delete(section: Section, *, by, confirmed_entries: int = 0) -> Audit
             "comments", Prefetch("events", queryset=AuditEvent.objects.only("pk", "entry_id"))
         )
     )
+    # A refusal first: confirming again would not help.
+    guards.refuse_emptying_issue_in_review(issue, removing=len(entries))
     if len(entries) != confirmed_entries:
         raise SectionNotEmpty(len(entries))
     snapshots = []

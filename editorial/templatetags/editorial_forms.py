@@ -5,9 +5,9 @@ that place (same prefix)."""
 
 from django import template
 
-from editorial.forms import EntryForm, MoveForm, QuickAddForm, SectionForm
-from editorial.forms_inbox import InboxAddForm
-from editorial.review_forms import CommentForm, PublishForm, TransitionCommentForm
+from editorial.compose.forms import EntryForm, MoveForm, QuickAddForm, SectionForm
+from editorial.compose.review_forms import CommentForm, PublishForm, TransitionCommentForm
+from editorial.inbox.forms import InboxAddForm, InboxTitleForm
 
 register = template.Library()
 
@@ -76,3 +76,8 @@ def publish_form(action, at=""):
 @register.simple_tag
 def inbox_add_form(item, targets):
     return InboxAddForm.for_item(item, targets)
+
+
+@register.simple_tag
+def inbox_title_form(item):
+    return InboxTitleForm.for_item(item)

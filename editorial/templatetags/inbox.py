@@ -2,7 +2,7 @@
 
 from django import template
 
-from editorial.services.summary import summary_enabled
+from editorial.inbox.services.summary import summary_enabled
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
-from editorial.middleware import READER_NAMESPACE
+from editorial.middleware.language import URL_LANGUAGE_NAMESPACES
 
 register = template.Library()
 
@@ -32,8 +32,8 @@ def _hreflang(code: str) -> str:
 def language_links(context) -> dict:
     """{"links": [LanguageLink per language], "alternates": bool} for the current page.
 
-    On a reader page each link is the same page in the other language (its URL: English under
-    /en/), the same for every visitor; the page then also lists them as hreflang alternates.
+    On a reader or subscription page each link is the same page in the other language (its URL:
+    English under /en/); the page then also lists them as hreflang alternates.
     Elsewhere (editorial screens, login) the link goes through the switch_language view,
     which keeps the choice in the language cookie.
     """
@@ -42,7 +42,7 @@ def language_links(context) -> dict:
     if request is None:
         return {"links": [], "alternates": False}
     match = getattr(request, "resolver_match", None)
-    by_url = match is not None and match.namespace == READER_NAMESPACE
+    by_url = match is not None and match.namespace in URL_LANGUAGE_NAMESPACES
     try:
         request.get_host()
     except DisallowedHost:  # the error page for that: no absolute links

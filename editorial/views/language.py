@@ -12,7 +12,7 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from editorial.middleware import path_language
+from editorial.middleware.language import path_language
 
 
 @require_safe

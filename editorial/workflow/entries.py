@@ -9,18 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editorial import audit, roles
-from editorial.guards import (
+from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
+from editorial.rules import required_int
+from editorial.workflow.four_eyes import approve_refusal, may_approve, text_authors
+from editorial.workflow.guards import (
     TransitionError,
     clean_comment,
     lock_entry,
     lock_issue,
     refuse_if_published,
     require,
-    text_authors,
     touch,
 )
-from editorial.models import Comment, Entry, EntryStatus, Issue, IssueStatus
-from editorial.workflow.table import ENTRY_TRANSITIONS, _may_approve, approve_refusal
+from editorial.workflow.table import ENTRY_TRANSITIONS
 
 
 def _entry_target(issue: Issue, entry: Entry, action: str) -> str:
@@ -92,21 +93,13 @@ def entry_submit(entry: Entry, *, by) -> Entry:
     return _set_entry_status(issue, entry, target, by=by, action="entry_submit")
 
 
-def _form_int(value, field: str, message) -> int:
-    """A number a form carries; ValidationError {field: message} when it is not one."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({field: message}) from None
-
-
 @transaction.atomic
 def entry_approve(entry: Entry, *, by, version: int) -> Entry:
     """submitted → approved, by a reviewer who did not write or change its current text
     (unless DIGEST_FOUR_EYES is off). `version` is the version the reviewer read: refused
     (TransitionError) if the text changed since; ValidationError if it is missing."""
     no_version = _("An approval names the version it approves: reload the page.")
-    version = _form_int(version, "version", no_version)
+    version = required_int(version, "version", no_version)
     issue, entry = lock_entry(entry)
     target = _entry_target(issue, entry, "approve")
     require(roles.is_reviewer(by), _("Only reviewers can approve entries."))
@@ -183,14 +176,14 @@ def entries_approve_remaining(issue: Issue, *, by, versions, section=None) -> Bu
     )
     if section is not None:
         damaged = _("The approval form is damaged: reload the page.")
-        entries = entries.filter(section_id=_form_int(section, "section", damaged))
+        entries = entries.filter(section_id=required_int(section, "section", damaged))
     entries = list(entries.order_by("section__position", "position"))
     authors = text_authors(entries)
     result = BulkApproval()
     for entry in entries:
         if versions.get(entry.pk) != entry.version:
             result.changed.append(entry)
-        elif not _may_approve(entry, by, authors.get(entry.pk, set())):
+        elif not may_approve(entry, by, authors.get(entry.pk, set())):
             result.own.append(entry)
         else:
             result.approved.append(entry)

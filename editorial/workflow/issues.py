@@ -1,20 +1,19 @@
-"""Issue transitions: submit, send back, publish (now or scheduled) and reopen."""
+"""Issue transitions: submit, take back, send back, publish (now or scheduled) and reopen."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from editorial import audit, roles
-from editorial.canonical import store
-from editorial.guards import TransitionError, clean_comment, lock_issue, require
-from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
+from editorial import audit, roles, store
+from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision
 from editorial.workflow.entries import _move_entries
+from editorial.workflow.guards import TransitionError, clean_comment, lock_issue, require
 from editorial.workflow.table import ISSUE_TRANSITIONS
 
 # Sent after the transaction commits, by issue_publish (action="publish") and issue_reopen
@@ -29,6 +28,7 @@ def _issue_target(issue: Issue, action: str) -> str:
         words = {
             "submit": _("submitted for review"),
             "send_back": _("sent back to draft"),
+            "take_back": _("taken back to draft"),
             "publish": _("published"),
             "reopen": _("reopened"),
         }
@@ -109,6 +109,72 @@ def issue_send_back(issue: Issue, *, by, comment: str) -> Issue:
     return _set_issue_status(issue, target, by=by, action="issue_send_back", comment=body)
 
 
+# --- taking a submission back -------------------------------------------------------------------
+
+# The moves that start a review: once one of them happened after the submission, the issue goes
+# back to draft only by a reviewer's send-back.
+REVIEW_ACTIONS = ("entry_approve", "entry_request_changes")
+
+
+def submission_facts() -> dict:
+    """For annotate() on issues, what take_back_refusal reads, so that a page offering the
+    move needs no query of its own: the latest submission's audit row (submission_id) and
+    who made it (submitted_by_id), and the latest review move's row (last_review_id)."""
+    events = AuditEvent.objects.filter(issue=OuterRef("pk")).order_by("-pk")
+    submissions = events.filter(action="issue_submit")
+    return {
+        "submission_id": Subquery(submissions.values("pk")[:1]),
+        "submitted_by_id": Subquery(submissions.values("actor")[:1]),
+        "last_review_id": Subquery(events.filter(action__in=REVIEW_ACTIONS).values("pk")[:1]),
+    }
+
+
+def take_back_refusal(issue: Issue, user) -> Exception | None:
+    """Why `user` may not take `issue` (in review) back to draft now, or None when they may:
+    PermissionDenied unless they made its latest submission; TransitionError once an entry was
+    approved or sent back for changes since (review has started: a reviewer sends it back).
+    Reads the issue's submission_facts() when it was read with them, else one query. (Audit
+    rows of one issue are numbered in the order they happened: each is written under the
+    issue's lock.)"""
+    facts = submission_facts()
+    if not all(hasattr(issue, name) for name in facts):
+        found = Issue.objects.filter(pk=issue.pk).values(**facts).first() or {}
+        for name in facts:
+            setattr(issue, name, found.get(name))
+    if issue.submitted_by_id is None or issue.submitted_by_id != getattr(user, "pk", None):
+        return PermissionDenied(
+            _(
+                "Only the editor who submitted this issue can take it back; a reviewer can "
+                "send it back to draft."
+            )
+        )
+    if issue.last_review_id is not None and issue.last_review_id > issue.submission_id:
+        return TransitionError(
+            _(
+                "Review has started: an entry was approved or sent back for changes after the "
+                "issue was submitted. Ask a reviewer to send it back to draft."
+            )
+        )
+    return None
+
+
+@transaction.atomic
+def issue_take_back(issue: Issue, *, by) -> Issue:
+    """in_review → draft, by the editor who submitted it, while review has not started: no
+    entry approved or sent back for changes since the submission (take_back_refusal). Entries
+    keep their statuses, as after a send-back. One audit row (issue_take_back, naming the
+    submission taken back)."""
+    issue = lock_issue(issue.pk)
+    target = _issue_target(issue, "take_back")
+    require(roles.is_editor(by), _("Only editors can take an issue back."))
+    refusal = take_back_refusal(issue, by)  # read afresh under the lock
+    if refusal is not None:
+        raise refusal
+    return _set_issue_status(
+        issue, target, by=by, action="issue_take_back", data={"submission": issue.submission_id}
+    )
+
+
 PUBLISH_AHEAD_MAX = datetime.timedelta(days=365)
 
 
@@ -178,12 +244,10 @@ def issue_publish(issue: Issue, *, by, at=None, note: str = "") -> Revision:
         fields=["published_at"],
         data={"revision": last + 1, "published_at": when.isoformat(), "scheduled": when > now},
     )
-    markdown = store.issue_markdown(issue)
     revision = Revision.objects.create(
         issue=issue,
         number=last + 1,
-        markdown=markdown,
-        checksum=store.checksum(markdown),
+        **store.revision_contents(issue),
         note=note,
         published_at=when,
         published_by=by,

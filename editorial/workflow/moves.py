@@ -1,15 +1,15 @@
 """What a user may do now, for the buttons (the transitions check everything again)."""
 
 from editorial import roles
-from editorial.guards import text_authors
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus
+from editorial.workflow.four_eyes import approve_refusal, text_authors
+from editorial.workflow.issues import take_back_refusal
 from editorial.workflow.table import (
     ENTRY_ACTIONS,
     ENTRY_TRANSITIONS,
     ISSUE_ACTIONS,
     ISSUE_TRANSITIONS,
     SCHEDULED_ACTIONS,
-    approve_refusal,
 )
 
 
@@ -50,10 +50,14 @@ def attach_entry_actions(entries, user) -> None:
 
 
 def issue_actions(issue: Issue, user) -> set[str]:
-    """The issue moves `user` may make now, by state and right (no queries): "submit",
+    """The issue moves `user` may make now, by state and right: "submit", "take_back",
     "send_back", "publish", "reopen", "approve_remaining", and for a scheduled issue
     "reschedule", "publish_now", "withdraw". Gates such as "every entry approved"
-    are checked by the transition, whose TransitionError says what is missing."""
+    are checked by the transition, whose TransitionError says what is missing.
+
+    No queries, but for an issue in review shown to an editor not read with
+    workflow.submission_facts() (one, for "take_back": offered to the editor who submitted
+    it until review starts)."""
     allowed = {
         "submit": roles.is_editor(user),
         "send_back": roles.is_reviewer(user),
@@ -67,6 +71,9 @@ def issue_actions(issue: Issue, user) -> set[str]:
     }
     if issue.status == IssueStatus.IN_REVIEW and roles.is_reviewer(user):
         actions.add("approve_remaining")
+    in_review = issue.status == IssueStatus.IN_REVIEW
+    if in_review and roles.is_editor(user) and take_back_refusal(issue, user) is None:
+        actions.add("take_back")
     if issue.is_scheduled:
         # Never published yet at this time: "reopen for a correction" is the wrong move.
         actions.discard("reopen")

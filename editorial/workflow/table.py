@@ -1,11 +1,8 @@
-"""The table of allowed moves, the statuses content edits lead to, and four eyes: who may
-approve which text. Pure rules, read by the transitions and by the buttons."""
+"""The table of allowed moves and the statuses content edits lead to. Pure rules, read by the
+transitions and by the buttons; who may approve which text is four_eyes.py."""
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from editorial import roles
-from editorial.guards import text_authors
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus
 
 ENTRY_TRANSITIONS = {
@@ -18,6 +15,8 @@ ENTRY_TRANSITIONS = {
 ISSUE_TRANSITIONS = {
     (IssueStatus.DRAFT, "submit"): IssueStatus.IN_REVIEW,
     (IssueStatus.IN_REVIEW, "send_back"): IssueStatus.DRAFT,
+    # The editor who submitted it, before review starts (issues.take_back_refusal).
+    (IssueStatus.IN_REVIEW, "take_back"): IssueStatus.DRAFT,
     (IssueStatus.IN_REVIEW, "publish"): IssueStatus.PUBLISHED,
     (IssueStatus.PUBLISHED, "reopen"): IssueStatus.DRAFT,
     # A scheduled issue (published, its revision not visible yet): a new time, now, or back.
@@ -28,6 +27,22 @@ ISSUE_TRANSITIONS = {
 SCHEDULED_ACTIONS = ("reschedule", "publish_now", "withdraw")
 ENTRY_ACTIONS = ("submit", "approve", "request_changes")
 ISSUE_ACTIONS = ("submit", "send_back", "publish", "reopen", "approve_remaining")
+
+
+# --- which issues take new entries ------------------------------------------------------------
+
+# An issue takes new entries until it is published (a scheduled issue is published too): in
+# review, a new entry starts submitted (status_for_new_entry). The inbox offers only these.
+STATUSES_TAKING_ENTRIES = (IssueStatus.DRAFT, IssueStatus.IN_REVIEW)
+
+
+def entry_add_refusal(issue: Issue) -> str:
+    """Why no entry may be added to `issue` now (a translated sentence naming it), or ""."""
+    if issue.status in STATUSES_TAKING_ENTRIES:
+        return ""
+    return _(
+        "%(issue)s is published: nothing can be added to it. Choose an issue in draft or in review."
+    ) % {"issue": issue.label}
 
 
 # --- statuses chosen for content edits (services.py) ------------------------------------------
@@ -59,26 +74,3 @@ def status_after_edit(entry: Entry) -> tuple[str, str]:
             "Edited after changes were requested: it needs review again."
         )
     return entry.status, ""
-
-
-def approve_refusal(entry: Entry, user, authors: set[int] | None = None) -> str:
-    """Why `user` may not approve the entry's current text ("" when they may): not a
-    reviewer, or, while four eyes are on (DIGEST_FOUR_EYES), they wrote or changed its
-    current title, URL or summary (from the audit trail; superusers included). `authors` is
-    the entry's text authors when already read (guards.text_authors), else one query."""
-    if not roles.is_reviewer(user):
-        return _("Only reviewers can approve entries.")
-    if not settings.DIGEST_FOUR_EYES:
-        return ""
-    if authors is None:
-        authors = text_authors([entry]).get(entry.pk, set())
-    if user.pk in authors:
-        return _(
-            "You wrote or changed the current title, URL or summary of this entry: another "
-            "reviewer must approve it."
-        )
-    return ""
-
-
-def _may_approve(entry: Entry, user, authors: set[int] | None = None) -> bool:
-    return not approve_refusal(entry, user, authors)

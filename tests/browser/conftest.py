@@ -1,1 +1,1 @@
-"""Real-browser tests; their fixtures are in tests/browser/fixtures.py, a root plugin."""
+"""Real-browser tests; their fixtures are in tests/support/browser.py, a root plugin."""

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.models import Entry, EntryStatus, Issue, IssueStatus, Revision
-from tests.browser.fixtures import drag_card, log_in
-from tests.factories import make_published_issue, make_user
+from tests.support.browser import drag_card, log_in
+from tests.support.factories import make_published_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

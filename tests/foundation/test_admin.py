@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import AuditEvent, Comment, Entry, Issue, Revision, Section
-from tests.factories import make_published_issue, make_user
+from tests.support.factories import make_published_issue, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 def _boom(request):

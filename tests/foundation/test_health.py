@@ -10,7 +10,7 @@ from django.db import DatabaseError
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
     assert "no-cache" in response["Cache-Control"]
 
 

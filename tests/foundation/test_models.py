@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from editorial.links import url_key
 from editorial.models import Entry, Issue, IssueStatus, Section
-from tests.factories import make_issue, make_published_issue
+from tests.support.factories import make_issue, make_published_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,15 @@
 
 import pytest
 
-from tests.factories import english_client, make_user
+from tests.support.factories import english_client, make_user
+
+ALL_PORTS = range(1, 65536)
 
 
 @pytest.fixture(autouse=True)
 def _loopback_allowed(settings):
     settings.DIGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1"]
+    settings.DIGEST_FETCH_ALLOWED_PORTS = ALL_PORTS  # the servers listen on any free port
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@ lets them reach); DNS answers are played by a fake resolver."""
 
 import socket
 import threading
+import time
+import zlib
 
 import pytest
 
-from editorial.fetching import (
+from editorial.inbox.fetching import (
     MAX_BYTES,
     FetchError,
     addresses,
@@ -14,7 +16,7 @@ from editorial.fetching import (
     extract_page,
     fetch_page,
 )
-from tests.inbox.servers import WECHAT_ARTICLE, html, local_server, redirect, stall
+from tests.support.page_servers import WECHAT_ARTICLE, html, local_server, redirect, stall
 
 LOOPBACK = ["127.0.0.1"]
 
@@ -22,6 +24,7 @@ LOOPBACK = ["127.0.0.1"]
 @pytest.fixture(autouse=True)
 def _loopback_allowed(settings):
     settings.DIGEST_FETCH_ALLOWED_ADDRESSES = LOOPBACK
+    settings.DIGEST_FETCH_ALLOWED_PORTS = range(1, 65536)  # the servers listen on any free port
     settings.DIGEST_FETCH_TOTAL_TIMEOUT = 10
 
 
@@ -102,21 +105,133 @@ def test_a_name_that_does_not_resolve_says_so(monkeypatch):
     assert caught.value.code == "dns"
 
 
-def test_a_resolver_that_hangs_is_timed_out(monkeypatch, settings):
-    settings.DIGEST_FETCH_CONNECT_TIMEOUT = 0.2
-    stuck = threading.Event()
+class SlowDNS:
+    """A resolver whose names in `slow` answer only once released (the test's end at the
+    latest); other names answer 127.0.0.1 at once. Counts the lookups of each name."""
 
-    def hanging(*args, **kwargs):
-        stuck.wait(30)
-        raise socket.gaierror("gave up")
+    def __init__(self):
+        self.release = threading.Event()
+        self.asked: list[str] = []
 
-    monkeypatch.setattr(addresses, "getaddrinfo", hanging)
-    try:
-        with pytest.raises(FetchError) as caught:
-            fetch_page("http://slow-dns.example/")
-    finally:
-        stuck.set()
+    def __call__(self, host, port, *args, **kwargs):
+        self.asked.append(host)
+        if host.startswith("slow"):
+            self.release.wait(30)
+            raise socket.gaierror("gave up")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    def dns_threads(self) -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "digest-dns"]
+
+
+@pytest.fixture
+def slow_dns(monkeypatch, settings):
+    settings.DIGEST_FETCH_DNS_TIMEOUT = 0.2
+    resolver = SlowDNS()
+    monkeypatch.setattr(addresses, "getaddrinfo", resolver)
+    monkeypatch.setattr(addresses, "lookups", addresses.Lookups(limit=16))
+    yield resolver
+    resolver.release.set()
+    for thread in resolver.dns_threads():
+        thread.join(10)
+    assert addresses.lookups.pending() == 0
+
+
+def fetch_failure(url: str) -> FetchError:
+    with pytest.raises(FetchError) as caught:
+        fetch_page(url)
+    return caught.value
+
+
+def test_a_resolver_that_hangs_is_timed_out(slow_dns):
+    assert fetch_failure("http://slow-dns.example/").code == "dns_timeout"
+    assert fetch_failure("http://slow-dns.example/").message == (
+        "the site's name took too long to look up"
+    )
+
+
+def test_slow_names_do_not_hold_up_a_fast_one(slow_dns):
+    """Twelve names whose DNS never answers, asked at once: each fetch gives up at the DNS
+    timeout while its lookup goes on; a fast name still resolves (it is not queued behind them)
+    and its page is fetched."""
+    failures = []
+    fetches = [
+        threading.Thread(target=lambda n=n: failures.append(fetch_failure(f"http://slow-{n}.x/")))
+        for n in range(12)
+    ]
+    for fetch in fetches:
+        fetch.start()
+    for fetch in fetches:
+        fetch.join(10)
+    assert sorted(f.code for f in failures) == ["dns_timeout"] * 12
+    assert addresses.lookups.pending() == 12  # still looking up, each on one thread
+    assert len(slow_dns.dns_threads()) == 12
+    with local_server({"/": html("<title>fast</title>")}) as server:
+        page = fetch_page(f"http://fast.example:{server.port}/")
+    assert "fast" in page.html
+    assert addresses.lookups.pending() == 12  # the fast lookup is done
+
+
+def test_a_name_being_looked_up_takes_no_second_thread(slow_dns):
+    failures = []
+    fetches = [
+        threading.Thread(target=lambda: failures.append(fetch_failure("http://slow.example/")))
+        for _ in range(6)
+    ]
+    for fetch in fetches:
+        fetch.start()
+    for fetch in fetches:
+        fetch.join(10)
+    assert [f.code for f in failures] == ["dns_timeout"] * 6
+    assert slow_dns.asked == ["slow.example"]
+    assert len(slow_dns.dns_threads()) == 1
+    # Asked in other case, through another scheme and port: the same lookup.
+    assert fetch_failure("https://SLOW.example:8443/").code == "dns_timeout"
+    assert slow_dns.asked == ["slow.example"]
+
+
+def test_past_the_bound_a_new_name_is_refused_at_once(slow_dns, monkeypatch):
+    """With every lookup thread taken by names that do not answer, one more name is refused
+    without waiting (and without a thread); a name already pending still joins its lookup.
+    Once the lookups end, their threads are gone and names resolve again."""
+    monkeypatch.setattr(addresses, "lookups", addresses.Lookups(limit=4))
+    for n in range(4):
+        assert fetch_failure(f"http://slow-{n}.example/").code == "dns_timeout"
+    refused = fetch_failure("http://fast.example/")
+    assert refused.code == "dns_busy"
+    assert "too many site names" in refused.message
+    assert "fast.example" not in slow_dns.asked
+    assert fetch_failure("http://slow-0.example/").code == "dns_timeout"  # joins, not refused
+    assert len(slow_dns.dns_threads()) == 4
+    slow_dns.release.set()
+    for thread in slow_dns.dns_threads():
+        thread.join(10)
+    assert addresses.lookups.pending() == 0
+    assert slow_dns.dns_threads() == []
+    target = addresses.resolve_target("http", "fast.example", None)
+    assert target.address == "127.0.0.1"
+
+
+def test_dns_waits_only_within_the_fetch_deadline(slow_dns, settings):
+    """A DNS timeout longer than what is left of the fetch: the lookup is waited for until the
+    deadline only, also on a redirect's hop (a fast first hop, then a slow name)."""
+    settings.DIGEST_FETCH_DNS_TIMEOUT = 30
+    settings.DIGEST_FETCH_TOTAL_TIMEOUT = 0.4
+    started = time.monotonic()
+    assert fetch_failure("http://slow-first.example/").code == "dns_timeout"
+    assert time.monotonic() - started < 0.4 + 1  # the deadline, and a loaded machine's slack
+    with local_server({"/go": redirect("http://slow-second.example/")}) as server:
+        started = time.monotonic()
+        assert fetch_failure(f"http://fast.example:{server.port}/go").code == "dns_timeout"
+    assert time.monotonic() - started < 0.4 + 1
+    assert slow_dns.asked == ["slow-first.example", "fast.example", "slow-second.example"]
+
+
+def test_a_fetch_past_its_deadline_does_not_look_up(slow_dns):
+    with pytest.raises(FetchError) as caught:
+        addresses.resolve_target("http", "fast.example", None, deadline=time.monotonic() - 1)
     assert caught.value.code == "timeout"
+    assert slow_dns.asked == []
 
 
 def test_rebinding_between_check_and_connect_is_impossible(monkeypatch):
@@ -135,8 +250,8 @@ def test_the_pinned_connection_goes_nowhere_else():
     import httpcore
     import httpx
 
-    from editorial.fetching.addresses import Target
-    from editorial.fetching.transport import PinnedTransport
+    from editorial.inbox.fetching.addresses import Target
+    from editorial.inbox.fetching.transport import PinnedTransport
 
     transport = PinnedTransport(Target("http", "a.example", 80, "127.0.0.1"))
     with httpx.Client(transport=transport) as client, pytest.raises(httpx.ConnectError):
@@ -188,6 +303,34 @@ def test_a_trickling_server_is_cut_off_by_the_deadline(settings):
     with local_server({"/": trickle}) as server, pytest.raises(FetchError) as caught:
         fetch_page(server.url("/"))
     assert caught.value.code == "timeout"
+
+
+def test_a_server_trickling_its_headers_is_cut_off_by_the_deadline(settings):
+    """httpx's timeouts apply to each read: one header line a second never lets one expire.
+    The fetch ends at its deadline while the server is still sending headers (it would send
+    them for a minute, then an answer, if nothing cut it off)."""
+    settings.DIGEST_FETCH_TOTAL_TIMEOUT = 0.5
+    sending, answered = threading.Event(), threading.Event()
+
+    def trickle_headers(handler, server):
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        handler.wfile.flush()
+        sending.set()
+        for n in range(600):  # a line every 0.1 s for a minute, unless released
+            if server.release.wait(0.1):
+                return
+            handler.wfile.write(b"X-Slow-%d: 1\r\n" % n)
+            handler.wfile.flush()
+        handler.wfile.write(b"Content-Length: 6\r\n\r\n<html>")
+        answered.set()
+
+    with local_server({"/": trickle_headers}) as server, pytest.raises(FetchError) as caught:
+        try:
+            fetch_page(server.url("/"))
+        finally:
+            cut_off_while_sending = sending.is_set() and not answered.is_set()
+    assert caught.value.code == "timeout"
+    assert cut_off_while_sending
 
 
 def test_a_gbk_page_is_decoded():
@@ -275,3 +418,77 @@ def test_environment_proxies_are_ignored(monkeypatch):
     monkeypatch.setenv("ALL_PROXY", "http://10.0.0.1:3128")
     with local_server({"/": html("<title>direct</title>")}) as server:
         assert "direct" in fetch_page(server.url("/")).html
+
+
+# Decoding as browsers do (WHATWG Encoding): the byte-order mark first, the wider codecs behind
+# the labels pages use, and labels that name no text encoding ignored.
+PAGE_TEXT = "<html><head><title>{}</title></head><body><p>{}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "content_type"),
+    [
+        # A byte-order mark wins over the header (reported: a UTF-8 BOM losing to iso-8859-1).
+        ("深入理解 Raft", "utf-8-sig", "text/html; charset=iso-8859-1"),
+        ("深入理解 Raft", "utf-16", "text/html; charset=utf-8"),
+        # Shift_JIS is decoded as Windows-932: ① is an NEC extension.
+        ("①クラウド入門", "cp932", "text/html; charset=shift_jis"),
+        ("①クラウド入門", "cp932", "text/html; charset=x-sjis"),
+        # Big5 as Big5-HKSCS, EUC-KR as Windows-949, GBK and GB2312 as GB 18030.
+        ("香港增補字符集：嘅", "big5hkscs", "text/html; charset=big5"),
+        ("똠방각하", "cp949", "text/html; charset=euc-kr"),
+        ("云计算技术动态 €", "gb18030", "text/html; charset=gb2312"),
+        ("Café crème", "cp1252", "text/html; charset=latin1"),
+    ],
+)
+def test_pages_decode_as_browsers_decode_them(text, codec, content_type):
+    body = PAGE_TEXT.format(text, text).encode(codec)
+    assert f"<title>{text}</title>" in decode_html(body, content_type)
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "hex", "uu_codec", "zlib", "nonsense"])
+def test_a_label_that_is_no_text_encoding_falls_back(label):
+    text = "云计算技术动态：容器安全的十个实践。" * 20
+    body = PAGE_TEXT.format("标题", text).encode("utf-8")
+    assert text in decode_html(body, f"text/html; charset={label}")
+
+
+def test_a_meta_tag_saying_utf16_means_utf8():
+    body = '<meta charset="utf-16"><title>微服务</title>'.encode()
+    assert "<title>微服务</title>" in decode_html(body, "text/html")
+
+
+def test_deflate_bodies_zlib_wrapped_and_raw():
+    """RFC 9110's deflate is zlib-wrapped; many servers send raw deflate, which browsers read
+    too (reported: a raw-deflate page "could not be read")."""
+    page = PAGE_TEXT.format("深入理解 Raft", "正文").encode()
+    raw = zlib.compressobj(wbits=-15)
+    headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "deflate"}
+    routes = {
+        "/zlib": (200, headers, zlib.compress(page)),
+        "/raw": (200, headers, raw.compress(page) + raw.flush()),
+    }
+    with local_server(routes) as server:
+        for path in routes:
+            assert "<title>深入理解 Raft</title>" in fetch_page(server.url(path)).html, path
+
+
+@pytest.mark.parametrize("url", ["http://example.com:22/", "https://example.com:6379/x"])
+def test_only_the_web_ports_by_default(settings, url):
+    settings.DIGEST_FETCH_ALLOWED_PORTS = frozenset({80, 443})
+    with pytest.raises(FetchError) as caught:
+        fetch_page(url)
+    assert caught.value.code == "port"
+    assert "80 and 443" in caught.value.message
+
+
+def test_the_ports_setting_reads_ports_and_ranges(monkeypatch):
+    from digest.environment import MissingSetting
+    from digest.settings import env_ports
+
+    monkeypatch.setenv("DIGEST_FETCH_ALLOWED_PORTS", "80, 443,8000-8002")
+    assert env_ports("DIGEST_FETCH_ALLOWED_PORTS", "80,443") == {80, 443, 8000, 8001, 8002}
+    for wrong in ("http", "0", "70000", "9-1"):
+        monkeypatch.setenv("DIGEST_FETCH_ALLOWED_PORTS", wrong)
+        with pytest.raises(MissingSetting):
+            env_ports("DIGEST_FETCH_ALLOWED_PORTS", "80,443")

@@ -4,9 +4,8 @@ import pytest
 from django.utils import timezone
 
 from editorial.models import Entry, EntryStatus, InboxItem, IssueStatus, LinkCheck
-from tests.browser.fixtures import close_quietly, track_requests
-from tests.browser.test_accessibility import _log_in, violations
-from tests.factories import make_issue, make_user
+from tests.support.browser import _log_in, close_quietly, track_requests, violations
+from tests.support.factories import make_issue, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,12 +6,11 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from editorial.inbox.services.link_check import check_link
 from editorial.models import EntryStatus, IssueStatus, LinkCheck
-from editorial.services.link_check import check_link
-from tests.factories import make_issue
-from tests.inbox.servers import html, local_server, redirect, stall
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.support.factories import make_issue
+from tests.support.htmx import HTMX
+from tests.support.page_servers import html, local_server, redirect, stall
 
 
 def head_refused(handler, server):

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Entry, InboxItem
-from tests.factories import make_issue
-from tests.inbox.servers import WECHAT_ARTICLE, html, local_server, stall
+from tests.support.factories import make_issue
+from tests.support.htmx import HTMX
+from tests.support.page_servers import WECHAT_ARTICLE, html, local_server, stall
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 KEY = "sk-test-never-shown-4242"
 DRAFT = "本文主要介绍了 Gateway API 的设计。它拆分了网关的职责。"
 

@@ -19,11 +19,11 @@ from django.db import connection
 
 from editorial import services, workflow
 from editorial.canonical import markdown_to_issue
-from editorial.canonical.store import issue_markdown
 from editorial.models import AuditEvent, Entry, EntryStatus, Issue, IssueStatus, Revision, Section
 from editorial.services import EditConflict
+from editorial.store import issue_markdown
 from editorial.workflow import TransitionError
-from tests.factories import make_issue, make_user, shown_versions
+from tests.support.factories import make_issue, make_user, shown_versions
 
 SECTIONS = 4
 PER_SECTION = 6

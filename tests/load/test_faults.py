@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from editorial import audit, services, workflow
 from editorial.canonical import issue_to_markdown
-from editorial.canonical.store import issue_to_data, parse_markdown, store_issue
 from editorial.models import (
     AuditEvent,
     Comment,
@@ -29,7 +28,9 @@ from editorial.models import (
     Revision,
     Section,
 )
-from tests.factories import make_issue, make_published_issue, make_user, shown_versions
+from editorial.store import issue_to_data, parse_markdown, store_issue
+from tests.support.factories import make_issue, make_published_issue, make_user, shown_versions
+from tests.support.htmx import HTMX
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -158,6 +159,21 @@ def test_quick_add_failing_at_the_third_entry(people):
     assert Entry.objects.filter(section=section).count() == 2  # the two it had
 
 
+def test_a_pasted_draft_failing_after_a_new_section_and_two_entries(people):
+    issue = make_issue(2026, 8)
+    text = (
+        "## 分布式系统\n\n**1.** **一**\n\nhttps://example.com/paste/1\n\n"
+        "## 新栏目\n\n**1.** **二**\n\nhttps://example.com/paste/2\n\n"
+        "**2.** **三**\n\nhttps://example.com/paste/3\n"
+    )
+    before = snapshot()
+    with audit_failing_on(4):  # the new section, then the entries: the third entry's row fails
+        assert_untouched(
+            before, lambda: services.draft_paste(issue, text=text, by=people["editor"])
+        )
+    assert not issue.sections.filter(title="新栏目").exists()
+
+
 def test_deleting_a_section_failing_at_its_audit_row(people):
     issue = make_issue(2026, 7)
     section = issue.sections.order_by("position").first()
@@ -242,7 +258,7 @@ def test_a_failing_save_through_the_view_answers_500_and_writes_nothing(people):
         response = client.post(
             reverse("editorial:entry_edit", args=[entry.pk]),
             {"title": "新标题", "url": entry.url, "summary": "新摘要", "version": entry.version},
-            HTTP_HX_REQUEST="true",
+            **HTMX,
         )
     assert response.status_code == 500
     assert snapshot() == before

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.reader.conftest import add_revision, publish_big_issue
+from tests.support.reader import add_revision, publish_big_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

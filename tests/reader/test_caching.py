@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
-from editorial import caching
-from tests.factories import make_published_issue, make_user
-from tests.reader.conftest import add_revision, later
+from editorial.reader import caching
+from tests.support.factories import make_published_issue, make_user
+from tests.support.reader import add_revision, later
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_cached_fragment_is_used_on_the_next_request(client, issue, django_asser
     client.get("/issues/2024/32/")
     # Logged in: only the revision list is read; the article comes from the cache.
     # The revision list, the session, the user and their permissions (editor tools; one
-    # query, editorial.auth_backends).
+    # query, editorial.accounts.backends).
     with django_assert_num_queries(4):
         response = client.get("/issues/2024/32/")
     assert "分布式系统 条目 1" in response.content.decode()

@@ -5,8 +5,9 @@ import html5lib
 import pytest
 from django.test import Client
 
-from tests.factories import make_issue, make_published_issue, make_user
-from tests.reader.conftest import add_revision, parse_strict
+from tests.support.factories import make_issue, make_published_issue, make_user
+from tests.support.htmx import HTMX
+from tests.support.reader import add_revision, parse_strict
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_preview_page_is_valid(client, site):
 
 
 def test_htmx_search_fragment_is_valid(client, site):
-    response = client.get("/search/", {"q": "条目"}, HTTP_HX_REQUEST="true")
+    response = client.get("/search/", {"q": "条目"}, **HTMX)
     html5lib.HTMLParser(strict=True).parseFragment(response.content.decode())
 
 

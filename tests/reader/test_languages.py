@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from tests.factories import make_published_issue, make_user
-from tests.reader.conftest import parse_strict
+from tests.support.factories import make_published_issue, make_user
+from tests.support.reader import parse_strict
 
 pytestmark = pytest.mark.django_db
 

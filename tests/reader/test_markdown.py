@@ -2,10 +2,10 @@
 
 import pytest
 
-from editorial.canonical.store import parse_markdown, store_issue
 from editorial.models import Revision
-from tests.factories import make_published_issue
-from tests.reader.conftest import add_revision
+from editorial.store import parse_markdown, store_issue
+from tests.support.factories import make_published_issue
+from tests.support.reader import add_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,20 @@ def test_markdown_follows_the_latest_revision_and_keeps_earlier_ones(client):
     assert old.content == first.markdown.encode("utf-8")
     assert old["Content-Disposition"] == 'inline; filename="2024-32-r1.md"'
     assert "max-age=86400" in old["Cache-Control"]
+
+
+def test_the_pages_download_link_saves_the_file_and_the_url_shows_it(client):
+    """*Download as Markdown* downloads (its `download` attribute names the file); the .md URL
+    itself stays inline, viewable in the browser."""
+    issue = make_published_issue(2024, 32)
+    page = client.get("/issues/2024/32/").content.decode()
+    assert 'href="/en/issues/2024/32.md" type="text/markdown" download="2024-32.md"' in page
+    assert client.get("/issues/2024/32.md")["Content-Disposition"].startswith("inline;")
+    add_revision(issue)
+    earlier = client.get("/issues/2024/32/r/1/").content.decode()
+    assert (
+        'href="/en/issues/2024/32/r/1.md" type="text/markdown" download="2024-32-r1.md"' in earlier
+    )
 
 
 def test_markdown_with_characters_that_need_escaping_is_served_unchanged(client):

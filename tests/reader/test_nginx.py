@@ -4,8 +4,8 @@ served from the cache nor stored in it, and a correction is served once s-maxage
 
 import time
 
-from tests.load.test_soak import soak_database
-from tests.reader.servers import Session, Site, gunicorn, nginx
+from tests.support.reader_servers import Session, Site, gunicorn, nginx
+from tests.support.soak import soak_database
 
 SHARED_MAX_AGE = 2  # seconds, instead of 30, so that the correction arrives quickly
 STALE = 1

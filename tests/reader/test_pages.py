@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editorial.models import EntryStatus, IssueStatus
-from tests.factories import make_issue, make_published_issue, make_user
-from tests.reader.conftest import add_revision, later, publish_big_issue
+from tests.support.factories import make_issue, make_published_issue, make_user
+from tests.support.htmx import HISTORY_RESTORE, HTMX
+from tests.support.reader import add_revision, later, publish_big_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -249,8 +250,8 @@ def test_htmx_get_gets_a_whole_page_or_the_results(client, name):
     url = reverse(f"reader:{name}", args=args)
     data = {"q": "条目"} if name == "search" else {}
     plain = client.get(url, data)
-    htmx = client.get(url, data, HTTP_HX_REQUEST="true")
-    restore = client.get(url, data, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    htmx = client.get(url, data, **HTMX)
+    restore = client.get(url, data, **HISTORY_RESTORE)
     assert plain.status_code == htmx.status_code == restore.status_code == 200
     assert b"<!DOCTYPE html>" in plain.content and b"<!DOCTYPE html>" in restore.content
     if name == "search":

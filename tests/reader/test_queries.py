@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_published_issue, make_user
-from tests.reader.conftest import add_revision, publish_big_issue
+from tests.support.factories import make_published_issue, make_user
+from tests.support.htmx import HTMX
+from tests.support.reader import add_revision, publish_big_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,10 @@ READER_PAGES = [
     ("/issues/2024/32.md", 2, 1),
     ("/issues/2024/32/r/1.md", 2, 1),
     ("/feed.xml", 2, 1),
-    ("/search/?" + urlencode({"q": "标题"}), 3, 3),
-    ("/search/?" + urlencode({"q": "标题", "page": 2}), 3, 3),
+    # Search: the newest issues, the rest of the archive when they hold too few matches,
+    # reopened issues' revisions, and the page's rows (selectors.reader._live_matches).
+    ("/search/?" + urlencode({"q": "标题"}), 4, 4),
+    ("/search/?" + urlencode({"q": "标题", "page": 2}), 4, 4),
 ]
 
 
@@ -40,7 +43,9 @@ def archive_of(request):
 def test_reader_page_query_count_is_fixed(
     client, archive_of, url, cold, warm, django_assert_num_queries
 ):
-    assert cold <= 3 and warm <= 3
+    # Search may ask the rest of the archive after its newest issues (a bounded cost).
+    most = 4 if url.startswith("/search/") else 3
+    assert cold <= most and warm <= most
     cache.clear()
     with django_assert_num_queries(cold):
         response = client.get(url)
@@ -50,16 +55,16 @@ def test_reader_page_query_count_is_fixed(
     with django_assert_num_queries(warm):
         assert client.get(url).status_code == 200
     with django_assert_num_queries(warm):
-        assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+        assert client.get(url, **HTMX).status_code == 200
 
 
-def test_search_with_a_reopened_issue_still_takes_two_queries(
+def test_search_with_a_reopened_issue_still_takes_three_queries(
     client, archive_of, django_assert_num_queries
 ):
     from editorial.models import Issue, IssueStatus
 
     Issue.objects.filter(number=32).update(status=IssueStatus.DRAFT)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         html = client.get("/search/", {"q": "标题"}).content.decode()
     assert f"{archive_of} entries match" in html
 
@@ -77,8 +82,8 @@ def test_preview_query_count_does_not_grow_with_entries(client):
 
 def test_a_search_page_reads_the_full_rows_of_its_own_hits_only(client, archive_of, monkeypatch):
     """However many entries match, the text and numbering are read for the page shown."""
-    from editorial.selectors import reader as selectors
-    from editorial.views.reader import SEARCH_PAGE_SIZE
+    from editorial.reader import selectors
+    from editorial.reader.views import SEARCH_PAGE_SIZE
 
     read = []
     original = selectors._live_hits

@@ -4,8 +4,8 @@ import feedparser
 import pytest
 
 from editorial.canonical import markdown_to_issue
-from editorial.canonical.store import parse_markdown, store_issue
-from tests.reader.conftest import parse_strict
+from editorial.store import parse_markdown, store_issue
+from tests.support.reader import parse_strict
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_markdown_download_is_the_sample_byte_for_byte(client, sample):
 def test_feed_lists_the_sample(client, sample):
     parsed = feedparser.parse(client.get("/feed.xml").content)
     assert not parsed.bozo
-    assert [e.link for e in parsed.entries] == ["http://testserver/issues/2024/32/"]
+    assert [e.link for e in parsed.entries] == ["https://digest.example.org/issues/2024/32/"]
     assert "Azure Files" in parsed.entries[0].content[0].value
 
 

@@ -4,8 +4,9 @@ import pytest
 
 from editorial.models import EntryStatus, Issue, IssueStatus
 from editorial.templatetags.reader import excerpt, highlight
-from tests.factories import make_issue, make_published_issue
-from tests.reader.conftest import add_revision, later, publish_big_issue
+from tests.support.factories import make_issue, make_published_issue
+from tests.support.htmx import HTMX
+from tests.support.reader import add_revision, later, publish_big_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -167,9 +168,50 @@ def test_long_and_odd_queries_are_cleaned_not_errors(client, published):
 
 
 def test_htmx_search_returns_only_results_with_the_status_out_of_band(client, published):
-    response = client.get("/search/", {"q": "预处理"}, HTTP_HX_REQUEST="true")
+    response = client.get("/search/", {"q": "预处理"}, **HTMX)
     html = response.content.decode()
     assert "<html" not in html and "<form" not in html
     assert 'id="search-status"' in html and 'data-hx-swap-oob="innerHTML"' in html
     assert "解耦数据<mark>预处理</mark>层" in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_the_newest_issues_first_then_the_rest_of_the_archive():
+    """More issues than are read first (SEARCH_FIRST_ISSUES): a word only in the oldest is
+    found through the index, a common one in reading order, limited without reading the rest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from editorial.reader.selectors import SEARCH_FIRST_ISSUES, search_entries
+
+    count = SEARCH_FIRST_ISSUES + 3
+    for number in range(1, count + 1):
+        rare = "，稀有词" if number == 1 else ""
+        make_published_issue(
+            2024,
+            number,
+            {
+                "栏目": [
+                    (f"共同词 {number}-{i}{rare}", f"https://e.com/{number}/{i}", "摘要")
+                    for i in (1, 2)
+                ]
+            },
+        )
+    now = timezone.now()
+    assert [(h.year, h.number, h.title) for h in search_entries("稀有词", now)] == [
+        (2024, 1, "共同词 1-1，稀有词"),
+        (2024, 1, "共同词 1-2，稀有词"),
+    ]
+    every = [(h.number, h.entry_number) for h in search_entries("共同词", now)]
+    assert every == [(n, i) for n in range(count, 0, -1) for i in (1, 2)]
+    with CaptureQueriesContext(connection) as queries:
+        first = search_entries("共同词", now, limit=4)
+    assert len(queries) == 2  # the newest issues held enough: the rest was not read
+    assert [(h.number, h.entry_number) for h in first] == [
+        (count, 1),
+        (count, 2),
+        (count - 1, 1),
+        (count - 1, 2),
+        (count - 2, 1),
+    ]

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import get_resolver
 from django.utils import timezone
 
-from editorial.middleware import LanguageMiddleware
-from tests.factories import make_published_issue, make_user
-from tests.reader.conftest import add_revision, later
+from editorial.middleware.language import LanguageMiddleware
+from tests.support.factories import make_published_issue, make_user
+from tests.support.reader import add_revision, later
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def test_a_conditional_hit_is_answered_from_the_validators_alone(issue):
     """A 304 reads the validators kept beside the page, not the page, and carries the same
     headers as Django's 304 made from the page; a stale validator or a failed precondition
     still gets the right answer."""
-    from editorial import reader_cache
+    from editorial.reader import cache as reader_cache
 
     url = "/issues/2024/32/"
     page = Client().get(url)

@@ -26,9 +26,9 @@ def test_summary_without_a_dot_is_escaped_text_exactly_as_linkify_would_leave_it
 
 
 def test_summary_with_an_address_is_linkified():
-    out = summary_html("详见 https://example.com/a?b=1&c=2 与 example.org。<i>x</i>")
+    out = summary_html("详见 https://example.com/a?b=1&c=2 与 www.example.org。<i>x</i>")
     assert '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener">' in out
-    assert '<a href="http://example.org" rel="nofollow noopener">' in out
+    assert '<a href="http://www.example.org" rel="nofollow noopener">' in out
     assert "&lt;i&gt;x&lt;/i&gt;" in out
 
 

@@ -3,9 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import english_client, make_user
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.support.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +30,3 @@ def staff_editor(db):
 @pytest.fixture
 def second_reviewer(db):
     return make_user("reviewer", username="reviewer2")
-
-
-def client_for(user):
-    client = english_client()
-    if user is not None:
-        client.force_login(user)
-    return client

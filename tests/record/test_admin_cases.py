@@ -10,9 +10,8 @@ from editorial.models import (
     Entry,
     Section,
 )
-from tests.factories import make_issue, make_published_issue
-from tests.record.conftest import client_for
-from tests.record.helpers import admin_change, entries
+from tests.support.factories import make_issue, make_published_issue
+from tests.support.record import admin_change, client_for, entries
 
 pytestmark = pytest.mark.django_db
 

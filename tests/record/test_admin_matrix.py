@@ -5,6 +5,9 @@ published or scheduled issue, its revisions, the audit log or the comments chang
 import datetime
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,8 +22,8 @@ from editorial.models import (
     Revision,
     Section,
 )
-from tests.factories import make_issue, make_published_issue, make_user
-from tests.record.conftest import client_for
+from tests.support.factories import make_issue, make_published_issue, make_user
+from tests.support.record import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +211,198 @@ def test_an_admin_action_is_a_transition(db):
     assert issue.status == IssueStatus.IN_REVIEW
     assert AuditEvent.objects.filter(issue=issue, action="issue_submit", actor=superuser).exists()
     assert workflow.issue_actions(issue, superuser)
+
+
+# Every add and change page of the editorial models, posted valid and invalid ----------------
+
+WRITABLE = {"issue", "section", "entry"}  # through the services
+READ_ONLY = {"revision", "comment", "auditevent"}  # seen, never changed
+# The subscribers' list: records of consent, changed only by its actions and import
+# (tests/subscribers/test_admin.py has its matrix).
+SUBSCRIBERS = {"subscriber"}
+
+
+def test_every_editorial_admin_is_in_the_form_matrix():
+    registered = {
+        model._meta.model_name
+        for model in admin.site._registry
+        if model._meta.app_label == "editorial"
+    }
+    assert registered == WRITABLE | READ_ONLY | SUBSCRIBERS
+    assert set(MODELS) == WRITABLE | READ_ONLY
+
+
+def row_counts() -> dict:
+    """Rows of every editorial model, and of the admin's own history."""
+    counts = {
+        m._meta.label: m.objects.count() for m in apps.get_app_config("editorial").get_models()
+    }
+    counts["admin.LogEntry"] = LogEntry.objects.count()
+    return counts
+
+
+def page_data(response) -> dict:
+    """What the page posts when nothing is touched: its form's values and every inline
+    formset's management form and rows."""
+    data = {"_save": "Save"}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def without_management_forms(data: dict) -> dict:
+    return {k: v for k, v in data.items() if not k.endswith("_FORMS")}
+
+
+def with_a_row_of_another_parent(data: dict, response) -> dict:
+    """One more row in every inline, naming an object of another parent and that parent."""
+    data = dict(data)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        shown = [form.instance.pk for form in formset.forms]
+        stranger = formset.model.objects.exclude(pk__in=shown).first()
+        n, prefix = formset.initial_form_count(), formset.prefix
+        data[f"{prefix}-INITIAL_FORMS"] = data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
+        data[f"{prefix}-{n}-id"] = stranger.pk
+        data[f"{prefix}-{n}-{formset.fk.name}"] = getattr(stranger, formset.fk.attname)
+    return data
+
+
+def form_world():
+    """A draft issue to change (its sections, entries), a published one for what is read-only,
+    and the objects of each change page."""
+    writer = make_user("editor", username="form-writer")
+    issue, entry, comment, empty = build("draft", writer)
+    published = make_published_issue(2024, 61, author=writer)
+    return {
+        "issue": issue,
+        "section": entry.section,
+        "entry": entry,
+        "revision": published.revisions.get(),
+        "comment": comment,
+        "auditevent": AuditEvent.objects.filter(issue=issue).first(),
+    }
+
+
+def valid_change(model: str, page: str, world: dict) -> dict:
+    """The fields a valid post of the page changes, over what it shows."""
+    issue, entry = world["issue"], world["entry"]
+    return {
+        ("issue", "add"): {"year": "2025", "number": "9"},
+        ("issue", "change"): {},
+        ("section", "add"): {"issue": issue.pk, "title": "新栏目"},
+        ("section", "change"): {"title": "改名的栏目"},
+        ("entry", "add"): {
+            "section": entry.section_id,
+            "title": "新条目",
+            "url": "https://example.com/new",
+            "summary": "新的摘要",
+        },
+        ("entry", "change"): {"title": "改过的标题", "seen_version": str(entry.version)},
+    }[model, page]
+
+
+def invalid_changes(model: str, page: str, world: dict) -> dict:
+    """Field values the page refuses: the form's own checks, and the service's."""
+    issue, entry = world["issue"], world["entry"]
+    return {
+        ("issue", "add"): {
+            "a year that is no number": {"year": "二〇二五", "number": "9"},
+            "an issue that exists": {"year": str(issue.year), "number": str(issue.number)},
+        },
+        ("issue", "change"): {},
+        ("section", "add"): {
+            "an empty title": {"issue": issue.pk, "title": "  "},
+            "a title the issue has": {"issue": issue.pk, "title": entry.section.title},
+        },
+        ("section", "change"): {"an empty title": {"title": " "}},
+        ("entry", "add"): {
+            "a URL that is no web address": {"url": "javascript:alert(1)"},
+            "no title": {"title": "\u3000"},
+        },
+        ("entry", "change"): {
+            "a URL that is no web address": {"url": "not a url"},
+            "a stale version": {"title": "我的", "seen_version": "99"},
+        },
+    }[model, page]
+
+
+def expect_saved(model: str, page: str, world: dict, superuser) -> None:
+    issue, entry = world["issue"], world["entry"]
+    audit = AuditEvent.objects.filter(actor=superuser)
+    if (model, page) == ("issue", "add"):
+        created = Issue.objects.get(year=2025, number=9)
+        assert audit.filter(issue=created, action="issue_create").count() == 1
+    elif (model, page) == ("section", "add"):
+        assert Section.objects.filter(issue=issue, title="新栏目").count() == 1
+        assert audit.filter(issue=issue, action="section_create", subject="新栏目").count() == 1
+    elif (model, page) == ("section", "change"):
+        assert Section.objects.get(pk=entry.section_id).title == "改名的栏目"
+        assert audit.filter(issue=issue, action="section_rename").count() == 1
+    elif (model, page) == ("entry", "add"):
+        created = Entry.objects.get(title="新条目", section=entry.section)
+        assert audit.filter(entry=created, action="entry_create").count() == 1
+    elif (model, page) == ("entry", "change"):
+        entry.refresh_from_db()
+        assert (entry.title, entry.version) == ("改过的标题", 2)
+        assert audit.filter(entry=entry, action="entry_update").count() == 1
+    else:
+        assert (model, page) == ("issue", "change")
+        assert not audit.exists()  # nothing of it is editable: saving it changes nothing
+
+
+def post_refused(client, url: str, data: dict, what: str) -> None:
+    """The page answers with its errors and nothing at all is written."""
+    before, counts = snapshot(), row_counts()
+    response = client.post(url, data)
+    assert response.status_code == 200, what
+    assert response.context["errors"], what
+    assert (snapshot(), row_counts()) == (before, counts), what
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+@pytest.mark.parametrize("model", MODELS)
+def test_every_add_and_change_page_saves_whole_or_not_at_all(model, page):
+    superuser = make_user("superuser", username="form-root")
+    world = form_world()
+    client = client_for(superuser)
+    if page == "add":
+        url = reverse(f"admin:editorial_{model}_add")
+    else:
+        url = reverse(f"admin:editorial_{model}_change", args=[world[model].pk])
+    shown = client.get(url)
+
+    if model in READ_ONLY:
+        assert shown.status_code == (403 if page == "add" else 200)
+        before, counts = snapshot(), row_counts()
+        forged = {"body": "改掉", "note": "改掉", "action": "entry_approve", "_save": "Save"}
+        assert client.post(url, forged).status_code == 403
+        assert (snapshot(), row_counts()) == (before, counts)
+        return
+
+    assert shown.status_code == 200
+    data = page_data(shown)
+    valid = {**data, **valid_change(model, page, world)}
+    has_inlines = bool(shown.context["inline_admin_formsets"])
+    assert has_inlines == ((model, page) != ("issue", "add") and model != "entry")
+    # Each refusal is the valid post with one thing wrong.
+    refusals = {
+        what: {**valid, **change} for what, change in invalid_changes(model, page, world).items()
+    }
+    if has_inlines:
+        refusals["no management form"] = without_management_forms(valid)
+        refusals["a row of another parent"] = with_a_row_of_another_parent(valid, shown)
+    assert refusals, "every page has a way to be refused"
+    for what, posted in refusals.items():
+        post_refused(client, url, posted, f"{model} {page}: {what}")
+
+    response = client.post(url, valid)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    expect_saved(model, page, world, superuser)
+    assert LogEntry.objects.filter(user=superuser).count() == 1

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from editorial import services
 from editorial.models import AuditEvent, Entry, Issue
-from tests.factories import make_user
-from tests.record.conftest import client_for
+from tests.support.factories import make_user
+from tests.support.record import client_for
 
 pytestmark = pytest.mark.django_db
 TEXT = ("title", "url", "summary")

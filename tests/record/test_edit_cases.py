@@ -8,13 +8,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from editorial import services
-from editorial.guards import Vanished
+from editorial.htmx import LIVE_REGION
 from editorial.models import Entry
-from editorial.views.htmx import LIVE_REGION
-from tests.composer.conftest import assert_valid_fragment, assert_valid_html
-from tests.factories import make_issue, make_user
-from tests.record.conftest import HTMX, client_for
-from tests.record.helpers import entries, in_review, messages_of
+from editorial.workflow.guards import Vanished
+from tests.support.factories import make_issue, make_user
+from tests.support.htmx import HTMX
+from tests.support.pages import assert_valid_fragment, assert_valid_html
+from tests.support.record import client_for, entries, in_review, messages_of
 
 pytestmark = pytest.mark.django_db
 

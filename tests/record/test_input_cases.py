@@ -18,10 +18,10 @@ from editorial.models import (
     Revision,
     Section,
 )
-from tests.composer.conftest import assert_valid_html
-from tests.factories import make_issue
-from tests.record.conftest import HTMX, client_for
-from tests.record.helpers import approved_issue, entries, review_url
+from tests.support.factories import make_issue
+from tests.support.htmx import HTMX
+from tests.support.pages import assert_valid_html
+from tests.support.record import approved_issue, client_for, entries, review_url
 
 pytestmark = pytest.mark.django_db
 

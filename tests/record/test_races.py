@@ -17,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.load.test_soak import ROOT, Session, gunicorn, run_python, server_env, soak_database
+from tests.support.soak import ROOT, Session, gunicorn, run_python, server_env, soak_database
 
 ROUNDS = 12  # per kind of race
 DEADLINE_S = 120
@@ -32,7 +32,7 @@ django.setup()
 from django.conf import settings
 from editorial.canonical import EntryData, IssueData, SectionData, issue_to_markdown
 from editorial.models import Section
-from tests.factories import make_issue, make_user
+from tests.support.factories import make_issue, make_user
 
 make_user("editor", username="race-a")
 make_user("editor", username="race-b")

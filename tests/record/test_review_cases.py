@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from editorial import services, workflow
 from editorial.models import AuditEvent, EntryStatus
-from tests.factories import make_user
-from tests.record.conftest import HTMX, client_for
-from tests.record.helpers import (
+from tests.support.factories import make_user
+from tests.support.htmx import HTMX
+from tests.support.record import (
     approve_remaining,
+    client_for,
     entries,
     in_review,
     messages_of,
@@ -38,7 +39,7 @@ def test_1_a_reviewer_who_rewrote_an_entry_may_not_approve_it(writer, reviewer, 
     assert entry.status == EntryStatus.SUBMITTED
 
     page = client.get(review_url(issue)).content.decode()
-    assert "You wrote or changed the current title, URL or summary of this entry" in page
+    assert "You wrote or changed the current title, URL, summary or source of this entry" in page
     assert reverse("editorial:entry_approve", args=[entry.pk]) not in page
 
     approve = reverse("editorial:entry_approve", args=[entry.pk])

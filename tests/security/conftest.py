@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.security import checks
-from tests.security.payloads import TEXT_PAYLOADS
+from tests.support import security_checks as checks
+from tests.support.payloads import TEXT_PAYLOADS
 
 
 @pytest.mark.parametrize(

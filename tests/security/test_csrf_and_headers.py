@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import english_client, make_issue, make_published_issue
-from tests.security.test_deploy_check import production_settings
+from tests.support.deploy import production_settings
+from tests.support.factories import english_client, make_issue, make_published_issue
 
 pytestmark = pytest.mark.django_db
 

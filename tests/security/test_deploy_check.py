@@ -2,30 +2,10 @@
 production-like environment (no DEBUG, a long random SECRET_KEY, ALLOWED_HOSTS set)."""
 
 import json
-import os
-import secrets
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def production_env(**extra: str) -> dict[str, str]:
-    """Only what a production unit file would set; nothing inherited from the test run."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", str(ROOT)),
-        "LANG": "C.UTF-8",
-        "DJANGO_SETTINGS_MODULE": "digest.settings",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "digest.example.org",
-        "CSRF_TRUSTED_ORIGINS": "https://digest.example.org",
-    }
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
-    env.update(extra)
-    return env
+from tests.support.deploy import ROOT, production_env, production_settings
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -64,35 +44,6 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-PRINT_SETTINGS = """
-import json
-import django
-from django.conf import settings
-django.setup()
-names = [
-    "DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
-    "CSRF_COOKIE_SECURE", "CSRF_COOKIE_SAMESITE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS",
-    "SECURE_PROXY_SSL_HEADER", "SECURE_CSP", "SECURE_REFERRER_POLICY", "SESSION_ENGINE",
-]
-print(json.dumps({name: getattr(settings, name) for name in names}, default=str))
-"""
-
-
-def production_settings() -> dict:
-    """The security settings as a production process sees them."""
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
-
-
 def test_production_cookies_and_transport_settings():
     values = production_settings()
     assert values["DEBUG"] is False
@@ -119,3 +70,12 @@ def test_production_content_security_policy_allows_nothing_inline():
     assert policy["script-src"][0] == "'self'"
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
+
+
+def test_production_refuses_to_start_without_a_site_url():
+    env = production_env()
+    del env["DIGEST_SITE_URL"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "DIGEST_SITE_URL is not set" in result.stderr
+    assert "Traceback" not in result.stderr

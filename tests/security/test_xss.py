@@ -12,16 +12,16 @@ from django.urls import reverse
 
 from editorial import services, workflow
 from editorial.models import Entry, Revision
-from tests.factories import make_user, shown_versions
-from tests.security import checks
-from tests.security.pages import assert_pages_carry_nothing_executable, client_for
-from tests.security.payloads import (
+from tests.support import security_checks as checks
+from tests.support.factories import make_user, shown_versions
+from tests.support.payloads import (
     HOSTILE_HTTP_URLS,
     REFUSED_URLS,
     TEXT_PAYLOADS,
     marked,
     marked_payloads,
 )
+from tests.support.security_pages import assert_pages_carry_nothing_executable, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,13 @@ import pytest
 from django.urls import reverse
 
 from editorial.models import Comment, Entry, Issue, IssueStatus, Revision, Section
-from tests.factories import english_client, shown_versions
-from tests.security import checks
-from tests.security.pages import assert_pages_carry_nothing_executable
-from tests.security.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS, marked
+from tests.support import security_checks as checks
+from tests.support.factories import english_client, shown_versions
+from tests.support.htmx import HTMX
+from tests.support.payloads import HOSTILE_HTTP_URLS, REFUSED_URLS, TEXT_PAYLOADS, marked
+from tests.support.security_pages import assert_pages_carry_nothing_executable
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 class Poster:

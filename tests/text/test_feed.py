@@ -8,11 +8,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from editorial.canonical.store import checksum
-from editorial.feeds import xml_text
 from editorial.models import Revision
+from editorial.reader.feeds import xml_text
+from editorial.store import checksum
 from editorial.text import clean_text
-from tests.factories import english_client, make_published_issue
+from tests.support.factories import english_client, make_published_issue
 
 pytestmark = pytest.mark.django_db
 

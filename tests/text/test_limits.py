@@ -14,8 +14,8 @@ from editorial.canonical.export import issue_to_markdown
 from editorial.links import MAX_URL_LENGTH
 from editorial.models import Entry, Section
 from editorial.rules import SECTION_TITLE_MAX, SUMMARY_MAX, TITLE_MAX
-from tests.composer.conftest import HTMX
-from tests.factories import english_client, make_issue
+from tests.support.factories import english_client, make_issue
+from tests.support.htmx import HTMX
 
 pytestmark = pytest.mark.django_db
 

@@ -51,9 +51,13 @@ def links(text: str) -> list[str]:
         ("见 https://例子.中国/路径。", ["https://例子.中国/路径"]),
         ("见 https://example.рф/x，", ["https://example.рф/x"]),
         ("https://xn--fsqu00a.xn--0zwm56d/a", ["https://xn--fsqu00a.xn--0zwm56d/a"]),
-        # Queries, fragments and bare domains.
+        # Queries, fragments, and www. hosts without a scheme.
         ("https://example.com/a?b=1&c=2#d", ["https://example.com/a?b=1&c=2#d"]),
-        ("详见example.org。", ["example.org"]),
+        ("详见www.example.org。", ["www.example.org"]),
+        # Without a scheme or www., names with dots are text: file names end in country
+        # domains (.py Paraguay, .md Moldova, .rs Serbia, .sh Saint Helena, .io, .ai).
+        ("改了 setup.py、README.md 和 main.rs", []),
+        ("运行 install.sh，见 docs.rs 与 example.org。", []),
         # Not links.
         ("re:Invent 2024 · AI：训练", []),
         ("javascript:alert(1) data:text/html", []),
@@ -70,5 +74,5 @@ def test_links_are_nofollow_and_text_is_escaped():
     assert '<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener">' in out
 
 
-def test_a_bare_domain_links_over_http():
-    assert 'href="http://example.org"' in str(linkify_summary("见 example.org。"))
+def test_a_www_host_links_over_http():
+    assert 'href="http://www.example.org"' in str(linkify_summary("见 www.example.org。"))

@@ -15,12 +15,12 @@ from editorial import services
 from editorial.canonical import EntryData, IssueData, SectionData
 from editorial.canonical.escaping import escape_markdown, escape_section_title
 from editorial.canonical.export import issue_to_markdown
-from editorial.canonical.store import parse_markdown, store_issue
 from editorial.models import Entry, Issue, Section
+from editorial.store import parse_markdown, store_issue
 from editorial.text import clean_lines, clean_text, has_uncarriable
-from tests.factories import make_issue
-from tests.text import shown
-from tests.text.conftest import publish, typed
+from tests.support import shown
+from tests.support.factories import make_issue
+from tests.support.text import publish, typed
 
 # --- the rule itself ---------------------------------------------------------------------------
 

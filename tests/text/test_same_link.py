@@ -13,8 +13,9 @@ from editorial.canonical import EntryData, IssueData, SectionData
 from editorial.canonical.export import issue_to_markdown
 from editorial.models import Entry, EntryStatus, IssueStatus
 from editorial.selectors.links import attach_same_links
-from tests.composer.conftest import HTMX, assert_valid_fragment, assert_valid_html, messages_of
-from tests.factories import english_client, make_issue, make_published_issue
+from tests.support.factories import english_client, make_issue, make_published_issue
+from tests.support.htmx import HTMX
+from tests.support.pages import assert_valid_fragment, assert_valid_html, messages_of
 
 pytestmark = pytest.mark.django_db
 

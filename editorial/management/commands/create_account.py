@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from editorial.login_names import login_form_username
+from editorial.accounts.login_names import login_form_username
 from editorial.roles import EDITORS, REVIEWERS
 
 ROLES = {"editor": EDITORS, "reviewer": REVIEWERS}

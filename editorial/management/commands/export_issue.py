@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"no issue {year}/{number}") from None
         markdown = _published_markdown(issue)
         if markdown is None:
-            from editorial.canonical.store import issue_markdown
+            from editorial.store import issue_markdown
 
             markdown = issue_markdown(issue)
         data = markdown.encode("utf-8")

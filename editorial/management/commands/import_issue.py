@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.canonical import CanonicalFormatError
-from editorial.canonical.store import (
+from editorial.store import (
     IssueExists,
     parse_markdown,
     same_link_warnings,

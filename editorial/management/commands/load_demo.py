@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from editorial.canonical.data import EntryData, IssueData, SectionData
-from editorial.canonical.store import store_issue
 from editorial.models import Issue
 from editorial.roles import EDITORS, REVIEWERS
+from editorial.store import store_issue
 
 DEMO_ACCOUNTS = [
     # (user name, password, group): demo only, refused when DEBUG is off.

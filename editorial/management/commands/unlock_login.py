@@ -3,7 +3,7 @@
 from axes.utils import reset
 from django.core.management.base import BaseCommand, CommandError
 
-from editorial.login_names import login_form_username
+from editorial.accounts.login_names import login_form_username
 
 
 class Command(BaseCommand):

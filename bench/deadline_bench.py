@@ -1,0 +1,125 @@
+"""The fetch's deadline against servers that drip: how long a fetch takes, against the deadline
+configured, when a server sends one header line a second, or its headers at once and then one
+byte of body a second, for a minute (longer than any deadline); and when DNS never answers.
+
+Run by bench/run.py in its own process with the production settings (DIGEST_FETCH_TOTAL_TIMEOUT
+and DIGEST_FETCH_DNS_TIMEOUT at their defaults unless the environment sets them). The servers
+listen on loopback (DIGEST_FETCH_ALLOWED_ADDRESSES lets the fetch reach them); the slow DNS is
+a resolver that never answers, put in place of the real one (addresses.getaddrinfo), as the
+tests do. Each case is fetched ROUNDS times, one after the other.
+"""
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from bench.common import emit, setup_django
+
+ROUNDS = 2
+DRIP_SECONDS = 60  # how long a server would go on dripping if the fetch let it
+
+
+class DripServer:
+    """/headers: a status line, then one header line a second. /body: the headers at once,
+    then one byte of body a second. Both stop when released (at the end of the bench)."""
+
+    def __init__(self):
+        release = self.release = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                try:
+                    if self.path == "/headers":
+                        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+                        for n in range(DRIP_SECONDS):
+                            self.wfile.flush()
+                            if release.wait(1):
+                                return
+                            self.wfile.write(b"X-Drip-%d: 1\r\n" % n)
+                    else:
+                        self.wfile.write(
+                            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                            b"Content-Length: %d\r\n\r\n" % DRIP_SECONDS
+                        )
+                        for _ in range(DRIP_SECONDS):
+                            self.wfile.write(b"x")
+                            self.wfile.flush()
+                            if release.wait(1):
+                                return
+                except OSError:
+                    return  # the fetch hung up at its deadline
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self.release.set()
+        self.httpd.shutdown()
+
+
+def timed_failure(url: str) -> tuple[float, str]:
+    """(seconds the fetch took, its failure code)."""
+    from editorial.inbox.fetching import FetchError, fetch_page
+
+    started = time.monotonic()
+    try:
+        fetch_page(url)
+    except FetchError as error:
+        return time.monotonic() - started, error.code
+    raise AssertionError(f"{url} was fetched: the drip was not cut off")
+
+
+def case(label: str, url: str, configured: float) -> dict:
+    runs = [timed_failure(url) for _ in range(ROUNDS)]
+    worst = max(seconds for seconds, _code in runs)
+    return {
+        "case": label,
+        "configured_s": configured,
+        "measured_s": [round(seconds, 2) for seconds, _code in runs],
+        "ratio": round(worst / configured, 3),
+        "codes": sorted({code for _seconds, code in runs}),
+    }
+
+
+def main():
+    setup_django()
+    from django.conf import settings
+
+    from editorial.inbox.fetching import addresses
+
+    settings.DIGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1"]
+    settings.DIGEST_FETCH_ALLOWED_PORTS = range(1, 65536)  # the drip server's free port
+    total, dns = settings.DIGEST_FETCH_TOTAL_TIMEOUT, settings.DIGEST_FETCH_DNS_TIMEOUT
+    server = DripServer()
+    silent = threading.Event()
+
+    def never_answers(*args, **kwargs):
+        silent.wait(DRIP_SECONDS)
+        raise socket.gaierror("no answer")
+
+    try:
+        cases = [
+            case("headers: one line a second", server.url("/headers"), total),
+            case("body: one byte a second", server.url("/body"), total),
+        ]
+        addresses.getaddrinfo = never_answers
+        cases.append(case("DNS: no answer", "http://never-answers.example/", dns))
+    finally:
+        silent.set()
+        server.stop()
+    emit({"rounds": ROUNDS, "total_timeout_s": total, "dns_timeout_s": dns, "cases": cases})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The editors' and reviewers' screens: dashboard, composer, review."""

@@ -1,0 +1,1 @@
+"""Collected links, and everything that fetches a page: inbox, summary drafts, link checks."""

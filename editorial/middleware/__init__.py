@@ -1,0 +1,1 @@
+"""Middleware for every request: language, malformed requests, who may keep a response."""

@@ -1,0 +1,1 @@
+"""The public site: issues, archive, search, feed, its cache."""

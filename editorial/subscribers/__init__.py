@@ -1,0 +1,1 @@
+"""The subscribers door: readers ask for the digest by mail, confirm, and unsubscribe."""

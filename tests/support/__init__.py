@@ -1,0 +1,1 @@
+"""What tests share: factories, servers, browser helpers, routes, the htmx client."""
