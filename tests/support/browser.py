@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from playwright.sync_api import Error as PlaywrightError
 
@@ -161,6 +162,14 @@ _STOP_SENDING = """() => document.querySelectorAll(
   '[data-hx-trigger*="every"], #presence, #inbox-live').forEach((node) => node.remove())"""
 
 
+def _served_by_live_server(sender) -> bool:
+    """Whether a request signal came from the live server's handler (WSGIHandler, which the
+    static-files handler extends), not the test client's: the client sends request_finished
+    only once a streamed answer (a static file) is read to its end, so its unread answers
+    would count as work the live server never ends."""
+    return isinstance(sender, type) and issubclass(sender, WSGIHandler)
+
+
 class _ServerWork:
     """How many requests the live server (this process) is serving now. A request the browser
     gave up on (its page closed, its context refused it) goes on in the server: the test must
@@ -173,13 +182,17 @@ class _ServerWork:
         request_started.connect(self.started, weak=False)
         request_finished.connect(self.finished, weak=False)
 
-    def started(self, **kwargs):
+    def started(self, sender, **kwargs):
+        if not _served_by_live_server(sender):
+            return
         with self.changed:
             self.serving += 1
 
-    def finished(self, **kwargs):
+    def finished(self, sender, **kwargs):
+        if not _served_by_live_server(sender):
+            return
         with self.changed:
-            self.serving = max(0, self.serving - 1)
+            self.serving -= 1
             self.changed.notify_all()
 
     def wait_until_idle(self, timeout: float = 60) -> None:
