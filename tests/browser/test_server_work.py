@@ -7,6 +7,7 @@ minute at its end (a CI run over its time)."""
 import urllib.request
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_started
 
 from tests.support.browser import SERVER_WORK
@@ -36,3 +37,10 @@ def test_a_live_server_request_counts_until_it_is_answered(live_server):
     SERVER_WORK.wait_until_idle(timeout=10)
     assert counted == [1]
     assert SERVER_WORK.serving == 0
+
+
+def test_a_request_that_never_ends_fails_one_test_not_every_later_one():
+    SERVER_WORK.started(sender=WSGIHandler)  # a request the live server never finishes
+    with pytest.raises(AssertionError, match="still serves 1 request"):
+        SERVER_WORK.wait_until_idle(timeout=0.1)
+    SERVER_WORK.wait_until_idle(timeout=0.1)  # the next test's end does not wait for it
