@@ -323,6 +323,9 @@ DIGEST_FETCH_ALLOWED_PORTS = env_ports("DIGEST_FETCH_ALLOWED_PORTS", "80,443")
 DIGEST_FETCH_DNS_TIMEOUT = float(os.environ.get("DIGEST_FETCH_DNS_TIMEOUT", "3"))
 DIGEST_FETCH_CONNECT_TIMEOUT = float(os.environ.get("DIGEST_FETCH_CONNECT_TIMEOUT", "3"))
 DIGEST_FETCH_TOTAL_TIMEOUT = float(os.environ.get("DIGEST_FETCH_TOTAL_TIMEOUT", "10"))
+# Pages one editor may have read at once inside their own requests (the add form's fill from
+# the URL, a summary draft): each holds a server thread while it reads.
+DIGEST_FETCH_EDITOR_READS = int(os.environ.get("DIGEST_FETCH_EDITOR_READS", "3"))
 
 # Email (README, "Email"): readers' subscriptions, each issue's mail, the team's notices.
 # DIGEST_EMAIL_PROVIDER picks how mail leaves: "smtp" (Django's SMTP backend, EMAIL_HOST and the

@@ -30,6 +30,7 @@ FETCH_FAILURES = {
     "dns": _("the site's name does not resolve"),
     "dns_timeout": _("the site's name took too long to look up"),
     "dns_busy": _("too many site names were being looked up at once; fetch again in a minute"),
+    "editor_busy": _("you have other pages being read; try again once they are done"),
     "address": _("address not allowed (not a public address)"),
     "port": _("only the web's ports (80 and 443) are fetched"),
     # Answered, but not the article (editorial.inbox.fetching.notices).

@@ -16,7 +16,8 @@ per-address limit needs no cache.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+
+from editorial.counters import count_up
 
 
 def _key(address: str | None) -> str:
@@ -25,19 +26,8 @@ def _key(address: str | None) -> str:
     return f"subscribers:asks:{digest}"
 
 
-def _count(key: str, window: int) -> int | None:
-    """This ask counted under `key`: the asks so far in the window, or None when the cache
-    failed."""
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between add() and incr(): this ask opens a new one
-        return 1 if cache.add(key, 1, window) else None
-
-
 def client_over_limit(address: str | None) -> bool:
     """Count an ask from `address` (None: the request carried none; such asks share one
     counter) and say whether it is past the limit. False when the cache fails (see above)."""
-    count = _count(_key(address), settings.DIGEST_SUBSCRIBE_CLIENT_WINDOW)
+    count = count_up(_key(address), settings.DIGEST_SUBSCRIBE_CLIENT_WINDOW)
     return count is not None and count > settings.DIGEST_SUBSCRIBE_CLIENT_LIMIT

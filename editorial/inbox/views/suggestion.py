@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from editorial.htmx import editor_required, render_view
 from editorial.inbox.fetching import FetchError
 from editorial.inbox.forms import posted_entry_url
+from editorial.inbox.services.page_reads import editor_page_read
 from editorial.inbox.services.suggestion import page_suggestion
 from editorial.links import url_key, validate_entry_url
 from editorial.rules import form_int
@@ -47,7 +48,8 @@ def url_suggestion(request):
     }
     if _could_be_an_entry_url(url):
         try:
-            suggestion = page_suggestion(url)
+            with editor_page_read(request.user):
+                suggestion = page_suggestion(url)
         except FetchError as error:
             context["error"] = _("Could not read the page: %(reason)s.") % {"reason": error.message}
         else:

@@ -2,10 +2,13 @@
 editor to change; nothing is saved."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from editorial.htmx import editor_required, render_view
+from editorial.inbox.fetching import FetchError
 from editorial.inbox.forms import posted_entry_url
+from editorial.inbox.services.page_reads import editor_page_read
 from editorial.inbox.services.summary import SummaryError, draft_summary, summary_enabled
 
 
@@ -27,7 +30,10 @@ def summary_draft(request):
         "back": request.headers.get("Referer", ""),
     }
     try:
-        context["draft"] = draft_summary(url)
+        with editor_page_read(request.user):
+            context["draft"] = draft_summary(url)
     except SummaryError as error:
         context["error"] = error.message
+    except FetchError as error:  # the editor's other reads are still running
+        context["error"] = _("The page could not be read: %(reason)s.") % {"reason": error.message}
     return render_view(request, "editorial/summary_draft.html", context, partial="result")
