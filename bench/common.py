@@ -9,9 +9,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,3 +211,34 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
     start = time.perf_counter()
     value = function(*args, **kwargs)
     return time.perf_counter() - start, value
+
+
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (a free port), in threads of this process, the remote pages
+    the fetch benchmarks read: every GET is answered by `answer(handler, release)`, where
+    `handler` is the request's BaseHTTPRequestHandler and `release` an Event set by stop()
+    (an answer that waits or drips ends when it is set)."""
+
+    def __init__(self, answer: Callable[[BaseHTTPRequestHandler, threading.Event], None]):
+        release = self.release = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                answer(self, release)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()

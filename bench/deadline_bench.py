@@ -12,60 +12,36 @@ tests do. Each case is fetched ROUNDS times, one after the other.
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bench.common import emit, setup_django
+from bench.common import LoopbackServer, emit, setup_django
 
 ROUNDS = 2
 DRIP_SECONDS = 60  # how long a server would go on dripping if the fetch let it
 
 
-class DripServer:
+def drip(handler, release) -> None:
     """/headers: a status line, then one header line a second. /body: the headers at once,
     then one byte of body a second. Both stop when released (at the end of the bench)."""
-
-    def __init__(self):
-        release = self.release = threading.Event()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                try:
-                    if self.path == "/headers":
-                        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
-                        for n in range(DRIP_SECONDS):
-                            self.wfile.flush()
-                            if release.wait(1):
-                                return
-                            self.wfile.write(b"X-Drip-%d: 1\r\n" % n)
-                    else:
-                        self.wfile.write(
-                            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                            b"Content-Length: %d\r\n\r\n" % DRIP_SECONDS
-                        )
-                        for _ in range(DRIP_SECONDS):
-                            self.wfile.write(b"x")
-                            self.wfile.flush()
-                            if release.wait(1):
-                                return
-                except OSError:
-                    return  # the fetch hung up at its deadline
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def stop(self):
-        self.release.set()
-        self.httpd.shutdown()
+    try:
+        if handler.path == "/headers":
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            for n in range(DRIP_SECONDS):
+                handler.wfile.flush()
+                if release.wait(1):
+                    return
+                handler.wfile.write(b"X-Drip-%d: 1\r\n" % n)
+        else:
+            handler.wfile.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                b"Content-Length: %d\r\n\r\n" % DRIP_SECONDS
+            )
+            for _ in range(DRIP_SECONDS):
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+                if release.wait(1):
+                    return
+    except OSError:
+        return  # the fetch hung up at its deadline
 
 
 def timed_failure(url: str) -> tuple[float, str]:
@@ -101,7 +77,7 @@ def main():
     settings.DIGEST_FETCH_ALLOWED_ADDRESSES = ["127.0.0.1"]
     settings.DIGEST_FETCH_ALLOWED_PORTS = range(1, 65536)  # the drip server's free port
     total, dns = settings.DIGEST_FETCH_TOTAL_TIMEOUT, settings.DIGEST_FETCH_DNS_TIMEOUT
-    server = DripServer()
+    server = LoopbackServer(drip)
     silent = threading.Event()
 
     def never_answers(*args, **kwargs):

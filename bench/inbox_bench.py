@@ -19,10 +19,9 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.common import PYTHON, ROOT, emit, migrate, setup_django, summary_ms
+from bench.common import PYTHON, ROOT, LoopbackServer, emit, migrate, setup_django, summary_ms
 from bench.server import fetch, gunicorn
 
 SAVES = 60
@@ -31,41 +30,22 @@ FETCHES_AT_ONCE = 20
 SLOW_SECONDS = 3.0
 
 
-class SlowRemote:
-    """A page that answers after SLOW_SECONDS, then trickles its body."""
-
-    def __init__(self):
-        release = self.release = threading.Event()
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                release.wait(SLOW_SECONDS)
-                body = b"<html><head><title>slow</title></head><body>" + b"<p>x</p>" * 500
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def url(self, n: int) -> str:
-        return f"http://127.0.0.1:{self.port}/page/{n}"
-
-    def stop(self):
-        self.release.set()
-        self.httpd.shutdown()
+def slow_page(handler, release) -> None:
+    """A page that answers after SLOW_SECONDS (at once when released)."""
+    release.wait(SLOW_SECONDS)
+    body = b"<html><head><title>slow</title></head><body>" + b"<p>x</p>" * 500
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
 
 
-def measure_saves(remote: SlowRemote, user) -> dict:
+def page_url(remote: LoopbackServer, n: int) -> str:
+    return remote.url(f"/page/{n}")
+
+
+def measure_saves(remote: LoopbackServer, user) -> dict:
     from django.test import Client
 
     client = Client()
@@ -75,7 +55,7 @@ def measure_saves(remote: SlowRemote, user) -> dict:
         start = time.perf_counter()
         response = client.post(
             "/editorial/inbox/save/",
-            {"url": remote.url(n)},
+            {"url": page_url(remote, n)},
             HTTP_HX_REQUEST="true",
             secure=True,
         )
@@ -103,14 +83,14 @@ def page_times(port: int, cookie: str) -> list[float]:
     return times
 
 
-def twenty_fetches(remote: SlowRemote, done: threading.Event) -> int:
+def twenty_fetches(remote: LoopbackServer, done: threading.Event) -> int:
     """Fetch twenty slow pages at once, again and again, until `done`; how many finished."""
     from editorial.inbox.fetching import fetch_page
 
     finished = 0
     with ThreadPoolExecutor(max_workers=FETCHES_AT_ONCE) as pool:
         while not done.is_set():
-            urls = [remote.url(1000 + n) for n in range(FETCHES_AT_ONCE)]
+            urls = [page_url(remote, 1000 + n) for n in range(FETCHES_AT_ONCE)]
             finished += len(list(pool.map(fetch_page, urls)))
     return finished
 
@@ -130,7 +110,7 @@ def main():
 
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     user = make_user("editor", username="bench-editor")
-    remote = SlowRemote()
+    remote = LoopbackServer(slow_page)
     result = {"slow_seconds": SLOW_SECONDS, "fetches_at_once": FETCHES_AT_ONCE}
     try:
         result["save"] = measure_saves(remote, user)
